@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.IdentityModel.JsonWebTokens;
+using NanoChat.Appliance.Hosting;
+
+namespace NanoChat.Appliance.Accounts;
+
+/// <summary>
+/// Registers sign-in: password hashing, the throttle, tokens and JWT bearer authentication that reads
+/// the token from the Authorization header (scripts) or the HttpOnly cookie (pages), and checks the
+/// user's security stamp on every request so logout or disabling revokes every session at once.
+/// </summary>
+public static class AccountsSetup
+{
+    public const string InstructorPolicy = "instructor";
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services, ApplianceOptions options)
+    {
+        services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton(SigningKey.LoadOrCreate(options.SigningKeyPath));
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<SignIn>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((bearer, tokens) =>
+        {
+            bearer.MapInboundClaims = false;
+            bearer.TokenValidationParameters = tokens.ValidationParameters();
+            bearer.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context =>
+                {
+                    if (string.IsNullOrEmpty(context.Token) && !context.Request.Headers.ContainsKey("Authorization")
+                        && context.Request.Cookies.TryGetValue(SignInCookie.Name, out var cookie))
+                        context.Token = cookie;
+                    return Task.CompletedTask;
+                },
+                OnTokenValidated = context =>
+                {
+                    var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+                    var stamp = context.Principal?.FindFirst(TokenService.StampClaim)?.Value;
+                    var id = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+                    var user = long.TryParse(id, out var userId) ? users.FindById(userId) : null;
+                    if (user is null || user.Disabled || user.SecurityStamp != stamp)
+                        context.Fail("This sign-in was revoked.");
+                    else
+                        context.HttpContext.Items[typeof(User)] = user;
+                    return Task.CompletedTask;
+                },
+                OnChallenge = context =>
+                {
+                    // Pages send the browser to the sign-in page; the API answers 401 problem details.
+                    if (PageRequests.IsPage(context.Request))
+                    {
+                        context.HandleResponse();
+                        if (context.Request.Cookies.ContainsKey(SignInCookie.Name))
+                            SignInCookie.Delete(context.HttpContext);
+                        var returnUrl = Uri.EscapeDataString(context.Request.Path + context.Request.QueryString);
+                        var target = $"/login?returnUrl={returnUrl}";
+                        if (context.Request.Headers.ContainsKey("HX-Request"))
+                        {
+                            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                            context.Response.Headers["HX-Redirect"] = target;
+                        }
+                        else
+                        {
+                            context.Response.Redirect(target);
+                        }
+                    }
+                    return Task.CompletedTask;
+                },
+            };
+        });
+
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, HideForbiddenAsNotFound>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(InstructorPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Instructor));
+        return services;
+    }
+}
+
+/// <summary>
+/// A signed-in user who lacks the role for a route gets 404, as if it did not exist (security.md:
+/// "404, never 403 with a hint"); anonymous callers still get 401 or the sign-in page.
+/// </summary>
+public sealed class HideForbiddenAsNotFound : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true)
+        {
+            await Results.Problem(detail: "That was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found.").ExecuteAsync(context);
+            return;
+        }
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
+
+/// <summary>Tells page requests (HTML, redirect to sign-in) from API requests (JSON, 401).</summary>
+public static class PageRequests
+{
+    public static bool IsPage(HttpRequest request) =>
+        !request.Path.StartsWithSegments("/api") && !request.Path.StartsWithSegments("/healthz") && !request.Path.StartsWithSegments("/openapi");
+}

@@ -1,0 +1,57 @@
+namespace NanoChat.Appliance.Hosting;
+
+/// <summary>
+/// Settings of one running appliance: where data lives, where it listens, which Python runs student code.
+/// Defaults are in code; the command line, NANOCHAT_* environment variables and appsettings override them.
+/// Validated once at start (<see cref="Validate"/>): a bad value stops start-up with one clear sentence.
+/// </summary>
+public sealed class ApplianceOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:5000";
+
+    public string DataDirectory { get; set; } = "./data";
+    public string Urls { get; set; } = DefaultUrls;
+    public string? PythonPath { get; set; }
+    public string? NanochatDirectory { get; set; }
+
+    /// <summary>Absolute lifetime of a sign-in token; security.md caps it at 14 days.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Kiosk idle sign-out in minutes; 0 turns it off.</summary>
+    public int IdleSignoutMinutes { get; set; } = 30;
+
+    /// <summary>Largest request body in bytes (a notebook with images fits; a 1 GB upload does not).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Revisions kept per notebook in the history table.</summary>
+    public int RevisionsKeptPerNotebook { get; set; } = 50;
+
+    /// <summary>Flags of sub-commands that are not appliance-wide settings (e.g. `--role`).</summary>
+    public Dictionary<string, string> Extra { get; } = [];
+
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+    public string DatabasePath => Path.Combine(DataDirectoryFullPath, "appliance.db");
+    public string SigningKeyPath => Path.Combine(DataDirectoryFullPath, "signing.key");
+    public string WorkspacesDirectory => Path.Combine(DataDirectoryFullPath, "workspaces");
+
+    /// <summary>Returns the first problem as one sentence, or null when the options can be used.</summary>
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+            return "The data folder (--data) must not be empty.";
+        foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                return $"'{url}' is not a listen address; use a form like http://127.0.0.1:5000 or http://0.0.0.0:80.";
+        }
+        if (TokenLifetime <= TimeSpan.Zero || TokenLifetime > TimeSpan.FromDays(14))
+            return "The token lifetime must be between one minute and 14 days.";
+        if (IdleSignoutMinutes < 0)
+            return "The idle sign-out must be 0 (off) or a number of minutes.";
+        if (PythonPath is not null && !File.Exists(PythonPath))
+            return $"The Python interpreter '{PythonPath}' given with --python does not exist.";
+        if (NanochatDirectory is not null && !Directory.Exists(NanochatDirectory))
+            return $"The nanochat checkout '{NanochatDirectory}' given with --nanochat does not exist.";
+        return null;
+    }
+}

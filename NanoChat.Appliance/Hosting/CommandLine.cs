@@ -1,0 +1,106 @@
+namespace NanoChat.Appliance.Hosting;
+
+/// <summary>
+/// The binary's sub-commands (architecture.md, "Command line"). Each returns an exit code; a bad
+/// flag or an unusable setting prints one sentence to stderr and exits with 2.
+/// </summary>
+public static class CommandLine
+{
+    public const int UsageError = 2;
+
+    public const string Usage = """
+        Usage:
+          NanoChat.Appliance serve [--urls URL] [--data DIR] [--python PATH] [--nanochat DIR]
+          NanoChat.Appliance user add NAME [--role instructor|student] [--data DIR]   (password from stdin, or generated)
+          NanoChat.Appliance backup FILE [--data DIR]
+          NanoChat.Appliance kernel --socket PATH --user NAME                        (internal: a student's worker)
+        Environment: NANOCHAT_DATA, NANOCHAT_URLS, NANOCHAT_PYTHON, NANOCHAT_DIR, NANOCHAT_IDLE_SIGNOUT_MINUTES.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            var command = args.Length == 0 || args[0].StartsWith('-') ? "serve" : args[0];
+            var rest = args.Length == 0 || args[0].StartsWith('-') ? args : args[1..];
+            return command switch
+            {
+                "serve" => await ServeCommand.RunAsync(rest),
+                "user" => UserCommand.Run(rest),
+                "backup" => BackupCommand.Run(rest),
+                "kernel" => await KernelCommandEntry.RunAsync(rest),
+                "help" or "--help" or "-h" => PrintUsage(0),
+                _ => Fail($"Unknown command '{command}'."),
+            };
+        }
+        catch (CommandLineException error)
+        {
+            return Fail(error.Message);
+        }
+    }
+
+    public static int Fail(string sentence)
+    {
+        Console.Error.WriteLine(sentence);
+        Console.Error.WriteLine("Run 'NanoChat.Appliance help' for the commands.");
+        return UsageError;
+    }
+
+    private static int PrintUsage(int code)
+    {
+        Console.WriteLine(Usage);
+        return code;
+    }
+
+    /// <summary>
+    /// Reads `--name value` pairs into <paramref name="options"/>, starting from the NANOCHAT_*
+    /// environment; returns the words that are not flags.
+    /// </summary>
+    public static List<string> ParseCommon(string[] args, ApplianceOptions options, params string[] allowedFlags)
+    {
+        options.DataDirectory = Environment.GetEnvironmentVariable("NANOCHAT_DATA") ?? options.DataDirectory;
+        options.Urls = Environment.GetEnvironmentVariable("NANOCHAT_URLS") ?? options.Urls;
+        options.PythonPath = Environment.GetEnvironmentVariable("NANOCHAT_PYTHON") ?? options.PythonPath;
+        options.NanochatDirectory = Environment.GetEnvironmentVariable("NANOCHAT_DIR") ?? options.NanochatDirectory;
+        if (Environment.GetEnvironmentVariable("NANOCHAT_IDLE_SIGNOUT_MINUTES") is { } idle)
+            options.IdleSignoutMinutes = int.TryParse(idle, out var minutes) ? minutes
+                : throw new CommandLineException($"NANOCHAT_IDLE_SIGNOUT_MINUTES='{idle}' is not a number of minutes.");
+
+        var words = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                words.Add(arg);
+                continue;
+            }
+            var (name, value) = SplitFlag(arg, args, ref i);
+            if (!allowedFlags.Contains(name))
+                throw new CommandLineException($"Unknown option '--{name}'.");
+            switch (name)
+            {
+                case "data": options.DataDirectory = value; break;
+                case "urls": options.Urls = value; break;
+                case "python": options.PythonPath = value; break;
+                case "nanochat": options.NanochatDirectory = value; break;
+                default: options.Extra[name] = value; break;
+            }
+        }
+        return words;
+    }
+
+    private static (string Name, string Value) SplitFlag(string arg, string[] args, ref int i)
+    {
+        var body = arg[2..];
+        var equals = body.IndexOf('=', StringComparison.Ordinal);
+        if (equals >= 0)
+            return (body[..equals], body[(equals + 1)..]);
+        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            throw new CommandLineException($"Option '--{body}' needs a value.");
+        return (body, args[++i]);
+    }
+}
+
+/// <summary>A command-line mistake, told to the user as one sentence.</summary>
+public sealed class CommandLineException(string message) : Exception(message);

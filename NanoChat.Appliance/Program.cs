@@ -1,0 +1,44 @@
+using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Notebooks;
+using NanoChat.Appliance.Projects;
+using NanoChat.Appliance.Storage;
+using NanoChat.Appliance.Web;
+
+// One binary: `serve` (the web process), `kernel` (a student's worker), `user add`, `backup`.
+return await CommandLine.RunAsync(args);
+
+/// <summary>The web process, read as a table of contents: each line adds or maps one feature.</summary>
+public partial class Program
+{
+    public static WebApplication BuildWebApp(ApplianceOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.UseApplianceHosting(options);          // Kestrel on --urls, body limits, systemd, logging
+        builder.Services.AddStorage(options);          // the SQLite file under DATA, migrated at start
+        builder.Services.AddApiJson();                 // camelCase, unknown fields rejected
+        builder.Services.AddErrorHandling();           // problem details, no stack traces
+        builder.Services.AddAntiforgeryGuard(options);      // CSRF tokens for cookie-authenticated requests
+        builder.Services.AddAccounts(options);         // passwords, throttle, JWT from cookie or header
+        builder.Services.AddPages();                   // Scriban templates rendered from the binary
+        builder.Services.AddProjects();                // projects of a user
+        builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
+        builder.Services.AddOpenApi();                 // /openapi/v1.json
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseSecurityHeaders();                      // CSP and friends on every response, errors too
+        app.UseErrorHandling();
+        app.UseEmbeddedStaticAssets();                 // /assets from the embedded wwwroot bundle
+        app.UseAuthentication();
+        app.UseAntiforgeryGuard();
+        app.UseAuthorization();
+
+        app.MapHealth();                               // GET /healthz
+        app.MapOpenApi();                              // GET /openapi/v1.json
+        app.MapAccounts();                             // /api/auth/*, /api/me, /login, /register, /logout
+        app.MapProjects();                             // /api/projects, / and /projects/{id}
+        app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
+        return app;
+    }
+}

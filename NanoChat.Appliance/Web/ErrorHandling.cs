@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace NanoChat.Appliance.Web;
+
+/// <summary>
+/// Turns failures into RFC 7807 problem details without stack traces: malformed or oversize requests
+/// become 400/413 naming what is wrong, a read-only or locked database becomes 503, anything else a
+/// plain 500 (the details go to the log, not the client).
+/// </summary>
+public static class ErrorHandling
+{
+    public static IServiceCollection AddErrorHandling(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApplianceExceptionHandler>();
+        return services;
+    }
+
+    public static WebApplication UseErrorHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}
+
+public sealed class ApplianceExceptionHandler(IProblemDetailsService problems, ILogger<ApplianceExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = Describe(exception);
+        if (status >= 500)
+            logger.LogError(exception, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+            Exception = exception,
+        });
+    }
+
+    private static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (413, "The request is too large.", "The request body is larger than this appliance accepts."),
+        BadHttpRequestException bad when FindJsonError(bad) is { } json =>
+            (400, "The request is not valid.", $"The JSON body could not be read: {json.Message}"),
+        BadHttpRequestException bad =>
+            (bad.StatusCode, "The request is not valid.", bad.Message),
+        SqliteException { SqliteErrorCode: 8 /* READONLY */ } =>
+            (503, "Storage is read-only.", "The database file is read-only, so nothing was saved; ask the instructor to check the data folder."),
+        SqliteException { SqliteErrorCode: 5 or 6 /* BUSY, LOCKED */ } =>
+            (503, "Storage is busy.", "The database stayed locked too long, so nothing was saved; try again."),
+        SqliteException { SqliteErrorCode: 13 /* FULL */ } =>
+            (503, "Storage is full.", "The disk holding the database is full, so nothing was saved."),
+        _ => (500, "Something went wrong.", "The appliance hit an unexpected error; it was logged."),
+    };
+
+    private static JsonException? FindJsonError(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException json)
+                return json;
+        }
+        return null;
+    }
+}

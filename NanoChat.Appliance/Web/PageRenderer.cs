@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Antiforgery;
+using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Hosting;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+
+namespace NanoChat.Appliance.Web;
+
+/// <summary>
+/// Renders the Scriban templates embedded from templates/. A page is its template inside
+/// layout.html; an htmx request (not boosted) gets the template alone, so one fragment serves both
+/// (Hypermedia Systems). Parsed templates are cached for the life of the process.
+/// </summary>
+public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions options)
+{
+    private readonly ConcurrentDictionary<string, Template> _cache = new();
+    private readonly EmbeddedTemplateLoader _loader = new();
+
+    public string Render(string name, object? model, HttpContext? http = null)
+    {
+        var template = _cache.GetOrAdd(name, Parse);
+        var context = new HtmlEscapingTemplateContext { TemplateLoader = _loader, MemberRenamer = member => StandardMemberRenamer.Rename(member), LoopLimit = 100_000 };
+        var globals = new ScriptObject();
+        if (model is not null)
+            globals.Import(model, renamer: member => StandardMemberRenamer.Rename(member));
+        if (http is not null)
+            AddRequestGlobals(globals, http);
+        context.PushGlobal(globals);
+        return template.Render(context);
+    }
+
+    /// <summary>A full page (layout around the template) or, for htmx, the fragment alone.</summary>
+    public IResult Page(HttpContext http, string name, string title, object? model = null, int status = 200)
+    {
+        var body = Render(name, model, http);
+        var isFragment = http.Request.Headers.ContainsKey("HX-Request") && !http.Request.Headers.ContainsKey("HX-Boosted");
+        var html = isFragment ? body : Render("layout.html", new { Title = title, Content = new TrustedHtml(body) }, http);
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+
+    public IResult Fragment(HttpContext http, string name, object? model = null, int status = 200) =>
+        Results.Content(Render(name, model, http), "text/html; charset=utf-8", statusCode: status);
+
+    private void AddRequestGlobals(ScriptObject globals, HttpContext http)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        globals["antiforgery_token"] = tokens.RequestToken;
+        globals["antiforgery_field"] = tokens.FormFieldName;
+        globals["idle_signout_minutes"] = options.IdleSignoutMinutes;
+        if (http.Items[typeof(User)] is User user)
+            globals["me"] = new ScriptObject { ["id"] = user.Id, ["username"] = user.Username, ["role"] = user.Role, ["is_instructor"] = user.IsInstructor };
+        globals["path"] = http.Request.Path.Value;
+    }
+
+    private Template Parse(string name)
+    {
+        var template = Template.Parse(EmbeddedAssets.ReadText($"templates/{name}"), name);
+        if (template.HasErrors)
+            throw new InvalidOperationException($"Template '{name}' has errors: {string.Join("; ", template.Messages)}");
+        return template;
+    }
+
+    /// <summary>Resolves <c>include 'projects/_row.html'</c> against the embedded templates folder.</summary>
+    private sealed class EmbeddedTemplateLoader : ITemplateLoader
+    {
+        public string GetPath(TemplateContext context, SourceSpan callerSpan, string templateName) => $"templates/{templateName}";
+
+        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) => EmbeddedAssets.ReadText(templatePath);
+
+        public ValueTask<string?> LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) => new((string?)Load(context, callerSpan, templatePath));
+    }
+}

@@ -1,0 +1,64 @@
+// Shared page behaviour: htmx, antiforgery header on htmx requests, idle sign-out for kiosks.
+import htmx from 'htmx.org';
+
+window.htmx = htmx;
+// No eval-based features (hx-on, js: values): the CSP forbids inline script anyway.
+htmx.config.allowEval = false;
+htmx.config.includeIndicatorStyles = false;
+
+function antiforgeryToken() {
+  return document.querySelector('meta[name="antiforgery-token"]')?.content ?? '';
+}
+
+// Every state-changing htmx request carries the antiforgery token (security.md).
+document.addEventListener('htmx:configRequest', (event) => {
+  event.detail.headers['X-CSRF-TOKEN'] = antiforgeryToken();
+});
+
+// Forms marked data-reset-on-success clear after a successful request; errors (4xx fragments from
+// our own templates) go to the element named by data-error-target.
+document.addEventListener('htmx:afterRequest', (event) => {
+  const form = event.detail.elt.closest?.('form');
+  if (!form) return;
+  const errors = form.dataset.errorTarget ? document.querySelector(form.dataset.errorTarget) : null;
+  if (event.detail.successful) {
+    if (form.hasAttribute('data-reset-on-success')) form.reset();
+    if (errors) errors.replaceChildren();
+    form.closest('details')?.removeAttribute('open');
+  }
+});
+document.addEventListener('htmx:beforeSwap', (event) => {
+  const form = event.detail.elt.closest?.('form');
+  const status = event.detail.xhr.status;
+  if (form?.dataset.errorTarget && status >= 400 && status < 500) {
+    const errors = document.querySelector(form.dataset.errorTarget);
+    if (errors) errors.innerHTML = event.detail.xhr.responseText;
+    event.detail.shouldSwap = false;
+  }
+});
+
+// Confirmations without inline script: <button data-confirm="Delete?">
+document.addEventListener('click', (event) => {
+  const target = event.target.closest('[data-confirm]');
+  if (target && !window.confirm(target.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// Kiosk idle sign-out: after N minutes without input, sign out and return to the sign-in page.
+const idleMinutes = Number(document.body?.dataset.idleSignoutMinutes ?? 0);
+if (idleMinutes > 0 && document.body.dataset.signedIn === 'true') {
+  let timer;
+  const signOut = () => {
+    fetch('/logout', { method: 'POST', headers: { 'X-CSRF-TOKEN': antiforgeryToken() } })
+      .finally(() => { window.location.href = '/login?idle=1'; });
+  };
+  const reset = () => { clearTimeout(timer); timer = setTimeout(signOut, idleMinutes * 60_000); };
+  for (const name of ['mousemove', 'keydown', 'pointerdown', 'scroll', 'touchstart']) {
+    window.addEventListener(name, reset, { passive: true });
+  }
+  reset();
+}
+
+export { htmx };
