@@ -75,9 +75,10 @@ public static class CommandLine
                 words.Add(arg);
                 continue;
             }
+            var flagName = arg[2..].Split('=', 2)[0];
+            if (!allowedFlags.Contains(flagName))
+                throw new CommandLineException($"Unknown option '--{flagName}'.");
             var (name, value) = SplitFlag(arg, args, ref i);
-            if (!allowedFlags.Contains(name))
-                throw new CommandLineException($"Unknown option '--{name}'.");
             switch (name)
             {
                 case "data": options.DataDirectory = value; break;
