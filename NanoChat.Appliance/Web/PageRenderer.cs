@@ -23,6 +23,9 @@ public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions opti
         var template = _cache.GetOrAdd(name, Parse);
         var context = new HtmlEscapingTemplateContext { TemplateLoader = _loader, MemberRenamer = member => StandardMemberRenamer.Rename(member), LoopLimit = 100_000 };
         var globals = new ScriptObject();
+        // `include` renders a fragment that is itself escaped template output: mark it trusted, or the
+        // escaping context would escape the fragment's own markup.
+        globals.Import("include", new Func<TemplateContext, string, TrustedHtml>(RenderInclude));
         if (model is not null)
             globals.Import(model, renamer: member => StandardMemberRenamer.Rename(member));
         if (http is not null)
@@ -42,6 +45,21 @@ public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions opti
 
     public IResult Fragment(HttpContext http, string name, object? model = null, int status = 200) =>
         Results.Content(Render(name, model, http), "text/html; charset=utf-8", statusCode: status);
+
+    private TrustedHtml RenderInclude(TemplateContext context, string name)
+    {
+        var template = _cache.GetOrAdd(name, Parse);
+        // Render into a fresh output so the page's own output is neither included nor cleared.
+        context.PushOutput();
+        try
+        {
+            return new TrustedHtml(template.Render(context));
+        }
+        finally
+        {
+            context.PopOutput();
+        }
+    }
 
     private void AddRequestGlobals(ScriptObject globals, HttpContext http)
     {
