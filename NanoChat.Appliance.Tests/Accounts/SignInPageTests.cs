@@ -65,6 +65,24 @@ public sealed class SignInPageTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task Kiosk_signs_out_by_itself_after_the_idle_time()
+    {
+        await using var kiosk = await ApplianceServer.StartAsync(configure: options => options.IdleSignoutMinutes = 0.05); // 3 s
+        using var _ = await kiosk.SignUpAsync("walker", "walker-password");
+        var page = await browser.NewPageAsync(kiosk.Address);
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Username").FillAsync("walker");
+        await page.GetByLabel("Password").FillAsync("walker-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("walker");
+
+        await page.WaitForURLAsync(url => url.Contains("/login?idle=1", StringComparison.Ordinal), new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("signed out after a while");
+        await page.GotoAsync("/");
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal); // the session is really gone
+    }
+
+    [BrowserFact]
     public async Task Registration_page_creates_an_account_and_signs_it_in()
     {
         using var _ = await _server.SignUpAsync("teacher");

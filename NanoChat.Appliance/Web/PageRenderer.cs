@@ -66,7 +66,7 @@ public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions opti
         var tokens = antiforgery.GetAndStoreTokens(http);
         globals["antiforgery_token"] = tokens.RequestToken;
         globals["antiforgery_field"] = tokens.FormFieldName;
-        globals["idle_signout_minutes"] = options.IdleSignoutMinutes;
+        globals["idle_signout_seconds"] = (int)Math.Round(options.IdleSignoutMinutes * 60);
         if (http.Items[typeof(User)] is User user)
             globals["me"] = new ScriptObject { ["id"] = user.Id, ["username"] = user.Username, ["role"] = user.Role, ["is_instructor"] = user.IsInstructor };
         globals["path"] = http.Request.Path.Value;
