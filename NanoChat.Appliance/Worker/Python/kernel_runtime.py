@@ -203,7 +203,7 @@ def _format_seconds(seconds):
 
 def line_magic(name, argument, ns):
     if name == "time":
-        time_statement(argument, ns)
+        return time_statement(argument, ns)
     elif name == "timeit":
         timeit_statement(argument, ns)
     elif name == "matplotlib":
