@@ -63,7 +63,7 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
         foreach (var warning in sandbox.Warnings)
             logger.LogWarning("Kernel sandbox: {Warning}", warning);
         var idle = services.Options.IdleCullMinutes;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(CullCheckSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(idle > 0 ? Math.Min(CullCheckSeconds, Math.Max(0.2, idle * 30)) : CullCheckSeconds));
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -73,7 +73,7 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
                 foreach (var kernel in _kernels.Values.Where(kernel => kernel.HasWorker && kernel.IsIdle && DateTimeOffset.UtcNow - kernel.LastActivity > TimeSpan.FromMinutes(idle)))
                 {
                     logger.LogInformation("Stopping the idle kernel of {User}.", kernel.Username);
-                    await kernel.StopAsync($"The kernel was stopped after {idle} minutes without activity, to free memory. Variables are lost.", startAgain: false);
+                    await kernel.StopAsync($"The kernel was stopped after {idle:0.##} minutes without activity, to free memory. Variables are lost.", startAgain: false);
                 }
             }
         }

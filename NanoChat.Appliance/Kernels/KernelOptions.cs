@@ -22,7 +22,7 @@ public sealed class KernelOptions
     public double GpuMemoryFraction { get; set; } = 0.9;
 
     /// <summary>An idle worker (nothing running, nothing queued) is stopped after this many minutes; 0 = never.</summary>
-    public int IdleCullMinutes { get; set; } = 60;
+    public double IdleCullMinutes { get; set; } = 60;
 
     /// <summary>Seconds an interrupted cell gets to stop before its worker is killed.</summary>
     public double InterruptGraceSeconds { get; set; } = 5;

@@ -17,6 +17,7 @@ public sealed class PythonHost
     private readonly OutputCapture _capture;
     private readonly Action<KernelMessage> _send;
     private readonly object _interruptLock = new();
+    private const int AsyncInterruptDelayMs = 500;
     private PyObject? _runtime;
     private nuint _mainThread;
     private ulong _pythonMainThreadId;
@@ -107,13 +108,23 @@ public sealed class PythonHost
         int count;
         using (Py.GIL())
         {
-            using var result = _runtime!.InvokeMethod("run_cell", new PyString(command.Id), new PyString(command.Namespace), new PyString(command.Code));
-            using var first = result[0];
-            using var second = result[1];
-            status = first.As<string>();
-            count = second.As<int>();
-            using var gpu = _runtime.InvokeMethod("gpu_bytes");
-            GpuBytes = gpu.As<long>();
+            try
+            {
+                using var result = _runtime!.InvokeMethod("run_cell", new PyString(command.Id), new PyString(command.Namespace), new PyString(command.Code));
+                using var first = result[0];
+                using var second = result[1];
+                status = first.As<string>();
+                count = second.As<int>();
+                using var gpu = _runtime.InvokeMethod("gpu_bytes");
+                GpuBytes = gpu.As<long>();
+            }
+            catch (PythonException error)
+            {
+                // Only an interrupt landing in the runtime's own bookkeeping gets here; the cell is over.
+                status = error.Type.Name == "KeyboardInterrupt" ? "interrupted" : "error";
+                using var counter = _runtime!.GetAttr("_execution_count");
+                count = counter.As<int>();
+            }
         }
         lock (_interruptLock)
             _running = null;
@@ -134,8 +145,15 @@ public sealed class PythonHost
                 return;
             _ = NativeMethods.pthread_kill(_mainThread, NativeMethods.SIGINT);
         }
-        _ = Task.Run(() =>
+        // The signal alone stops Python code and wakes sleeps; the asynchronous exception is the
+        // fallback for code that blocked or replaced the SIGINT handler, so it waits a moment.
+        _ = Task.Delay(AsyncInterruptDelayMs).ContinueWith(_ =>
         {
+            lock (_interruptLock)
+            {
+                if (_running != executionId)
+                    return;
+            }
             using (Py.GIL())
             {
                 lock (_interruptLock)
