@@ -12,6 +12,9 @@ namespace NanoChat.Appliance.Kernels;
 public sealed class KernelManager(KernelServices services, SandboxStatus sandbox, ILogger<KernelManager> logger) : BackgroundService
 {
     private const int CullCheckSeconds = 15;
+
+    /// <summary>Old logs are pruned on every this-many-th execution (pruning is a query per user).</summary>
+    private const int PruneEvery = 20;
     private readonly ConcurrentDictionary<long, UserKernel> _kernels = new();
     private readonly ConcurrentDictionary<long, Execution> _live = new();
 
@@ -29,7 +32,8 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
         log.Append(Execution.Event("execution", ("executionId", execution.Id), ("notebookId", notebookId), ("cellId", cellId),
             ("queuePosition", kernel.Snapshot().QueueLength + (kernel.IsIdle ? 0 : 1))));
         kernel.Enqueue(execution);
-        _ = Task.Run(() => services.Store.PruneLogs(userId));
+        if (execution.Id % PruneEvery == 0)
+            _ = Task.Run(() => services.Store.PruneLogs(userId));
         return execution;
     }
 

@@ -95,7 +95,7 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         command.Add(self);
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             command.Add(typeof(LocalKernelLauncher).Assembly.Location);
-        command.AddRange(["kernel", "--socket", request.SocketPath, "--user", request.Username, "--python", request.Python,
+        command.AddRange(["kernel", "--socket", request.SocketPath, "--user", request.Username, "--python", request.Python.Executable, "--libpython", request.Python.LibraryPath, "--python-version", request.Python.Version,
             "--gpu-fraction", options.Kernels.GpuMemoryFraction.ToString(CultureInfo.InvariantCulture)]);
         if (options.NanochatDirectory is { } nanochat)
             command.AddRange(["--nanochat", Path.GetFullPath(nanochat)]);

@@ -166,7 +166,7 @@ public sealed class UserKernel
             return;
         execution.StartedAt = DateTimeOffset.UtcNow;
         execution.Status = ExecutionStatus.Running;
-        _services.Store.MarkRunning(execution.Id);
+        _ = Task.Run(() => _services.Store.MarkRunning(execution.Id)); // off the critical path; guarded by status = 'queued'
         execution.Log.Append(Execution.Event("status", ("state", ExecutionStatus.Running)));
         worker.Current = execution;
         await worker.SendAsync(new ExecuteCommand(execution.Key, execution.Namespace, execution.Code));

@@ -28,7 +28,8 @@ public static class KernelWorker
         PythonInstallation python;
         try
         {
-            python = PythonDiscovery.Discover(arguments.Python);
+            // The web process probes the interpreter once and passes libpython; alone, probe here.
+            python = arguments.Known ?? PythonDiscovery.Discover(arguments.Python);
         }
         catch (PythonDiscoveryException error)
         {
@@ -140,4 +141,4 @@ public static class KernelWorker
 }
 
 /// <summary>The worker's command line, as the web process's launcher writes it.</summary>
-public sealed record WorkerArguments(string Socket, string User, string Python, string? Nanochat, double GpuFraction);
+public sealed record WorkerArguments(string Socket, string User, string Python, string? Nanochat, double GpuFraction, PythonInstallation? Known = null);
