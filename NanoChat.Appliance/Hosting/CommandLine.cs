@@ -11,10 +11,13 @@ public static class CommandLine
     public const string Usage = """
         Usage:
           NanoChat.Appliance serve [--urls URL] [--data DIR] [--python PATH] [--nanochat DIR]
+                [--kernel-memory-mb N] [--kernel-pids N] [--kernel-cpus N] [--kernel-idle-minutes N]
+                [--kernel-interrupt-grace-seconds N] [--kernel-gpu-fraction F]
           NanoChat.Appliance user add NAME [--role instructor|student] [--data DIR]   (password from stdin, or generated)
           NanoChat.Appliance backup FILE [--data DIR]
           NanoChat.Appliance kernel --socket PATH --user NAME                        (internal: a student's worker)
-        Environment: NANOCHAT_DATA, NANOCHAT_URLS, NANOCHAT_PYTHON, NANOCHAT_DIR, NANOCHAT_IDLE_SIGNOUT_MINUTES.
+        Environment: NANOCHAT_DATA, NANOCHAT_URLS, NANOCHAT_PYTHON, NANOCHAT_DIR, NANOCHAT_IDLE_SIGNOUT_MINUTES,
+          NANOCHAT_KERNEL_MEMORY_MB and the other --kernel-* flags in the same form.
         """;
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,9 +1,9 @@
 namespace NanoChat.Appliance.Storage.Schema;
 
 /// <summary>Trained models a user may chat with, found in (or registered from) their workspace.</summary>
-public sealed class V2_Checkpoints : ISchemaMigration
+public sealed class V3_Checkpoints : ISchemaMigration
 {
-    public int Version => 2;
+    public int Version => 3;
 
     public string Sql => """
         CREATE TABLE checkpoints (
