@@ -14,6 +14,7 @@ public static class ChatApi
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddSingleton<CheckpointStore>();
+        services.AddSingleton(new ChatOptions());
         return services;
     }
 
@@ -21,6 +22,8 @@ public static class ChatApi
     {
         app.MapGet("/api/checkpoints", (HttpContext http, CheckpointStore checkpoints, ApplianceOptions options) =>
             ListCheckpoints(http.User.Id(), checkpoints, options)).RequireAuthorization().WithTags("Chat");
+
+        app.MapPost("/api/chat", ChatStream.ReplyAsync).RequireAuthorization().WithTags("Chat");
 
         app.MapGet("/chat", (HttpContext http, PageRenderer pages, CheckpointStore checkpoints, ApplianceOptions options, long? checkpoint) =>
         {
