@@ -1,11 +1,12 @@
 using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Notebooks;
 using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Storage;
 using NanoChat.Appliance.Web;
 
-// One binary: `serve` (the web process), `kernel` (a student's worker), `user add`, `backup`.
+// One binary: `serve` (the web process), `kernel` (a student's worker), `user add`, `backup`, `restore`, `install-service`.
 return await CommandLine.RunAsync(args);
 
 /// <summary>The web process, read as a table of contents: each line adds or maps one feature.</summary>
@@ -23,6 +24,7 @@ public partial class Program
         builder.Services.AddPages();                   // Scriban templates rendered from the binary
         builder.Services.AddProjects();                // projects of a user
         builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
+        builder.Services.AddAdmin(options);            // instructor console: accounts, hand-outs, health, backups, events
         builder.Services.AddOpenApi();                 // /openapi/v1.json
         configure?.Invoke(builder);
 
@@ -39,6 +41,7 @@ public partial class Program
         app.MapAccounts();                             // /api/auth/*, /api/me, /login, /register, /logout
         app.MapProjects();                             // /api/projects, / and /projects/{id}
         app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
+        app.MapAdmin();                                // /api/admin/*, /admin/* (instructors only)
         return app;
     }
 }

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 rmSync('dist', { recursive: true, force: true });
 
 await esbuild.build({
-  entryPoints: { app: 'src/app.js', notebook: 'src/notebook.js', styles: 'css/app.css' },
+  entryPoints: { app: 'src/app.js', notebook: 'src/notebook.js', admin: 'src/admin.js', styles: 'css/app.css' },
   bundle: true,
   minify: true,
   sourcemap: false,

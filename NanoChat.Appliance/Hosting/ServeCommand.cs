@@ -6,7 +6,7 @@ public static class ServeCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new ApplianceOptions();
-        var words = CommandLine.ParseCommon(args, options, "data", "urls", "python", "nanochat");
+        var words = CommandLine.ParseCommon(args, options, "data", "urls", "python", "nanochat", "backup-dir", "backups-kept", "backup-hour");
         if (words.Count > 0)
             return CommandLine.Fail($"'serve' takes no argument '{words[0]}'.");
         if (options.Validate() is { } problem)
