@@ -38,13 +38,11 @@ public static class UserPages
             return renderer.Fragment(http, "admin/_user_row.html", new { User = Row(users.FindById(id)!, password) });
         });
 
-        pages.MapPost("/users/{id:long}/{state:regex(^(disable|enable)$)}", async (long id, string state, HttpContext http, PageRenderer renderer, UserStore users, AccountAdmin admin) =>
-        {
-            if (users.FindById(id) is not { } user)
-                return Problems.NotFound("The user");
-            var problem = await admin.SetDisabledAsync(user, state == "disable", SignIn.Current(http)!);
-            return renderer.Fragment(http, "admin/_user_row.html", new { User = Row(users.FindById(id)!, problem: problem) });
-        });
+        // Two routes rather than a regex constraint: the slim builder leaves regex route constraints out.
+        pages.MapPost("/users/{id:long}/disable", (long id, HttpContext http, PageRenderer renderer, UserStore users, AccountAdmin admin) =>
+            SetDisabledAsync(id, true, http, renderer, users, admin));
+        pages.MapPost("/users/{id:long}/enable", (long id, HttpContext http, PageRenderer renderer, UserStore users, AccountAdmin admin) =>
+            SetDisabledAsync(id, false, http, renderer, users, admin));
 
         pages.MapDelete("/users/{id:long}", async (long id, HttpContext http, PageRenderer renderer, UserStore users, AccountAdmin admin) =>
         {
@@ -64,6 +62,14 @@ public static class UserPages
             return renderer.Fragment(http, "admin/_registration.html", new { RegistrationOpen = users.RegistrationOpen });
         });
         return pages;
+    }
+
+    private static async Task<IResult> SetDisabledAsync(long id, bool disabled, HttpContext http, PageRenderer renderer, UserStore users, AccountAdmin admin)
+    {
+        if (users.FindById(id) is not { } user)
+            return Problems.NotFound("The user");
+        var problem = await admin.SetDisabledAsync(user, disabled, SignIn.Current(http)!);
+        return renderer.Fragment(http, "admin/_user_row.html", new { User = Row(users.FindById(id)!, problem: problem) });
     }
 
     private static object Row(User user, string? newPassword = null, string? problem = null) => new
