@@ -47,7 +47,7 @@ public sealed class BackupService(Database database, ApplianceOptions options, E
     /// <summary>The backups in the folder, newest first.</summary>
     public IReadOnlyList<FileInfo> List() =>
         Directory.Exists(Folder)
-            ? new DirectoryInfo(Folder).GetFiles(Prefix + "*" + Suffix).OrderByDescending(file => file.Name, StringComparer.Ordinal).ToList()
+            ? new DirectoryInfo(Folder).GetFiles(Prefix + "*" + Suffix).OrderByDescending(file => file.LastWriteTimeUtc).ThenByDescending(file => file.Name.Length).ThenByDescending(file => file.Name, StringComparer.Ordinal).ToList()
             : [];
 
     private void Prune()
