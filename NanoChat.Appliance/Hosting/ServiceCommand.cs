@@ -26,6 +26,8 @@ public static class ServiceCommand
         if (Accounts.CredentialRules.CheckUsername(user) is not null || user.Contains('.'))
             return CommandLine.Fail($"'{user}' is not a usable system user name; use letters, digits, '-' and '_'.");
 
+        if (options.DataDirectoryFullPath.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '\\'))
+            return CommandLine.Fail($"The data folder '{options.DataDirectoryFullPath}' holds a space or a quote, which a systemd unit cannot name; choose a plain path such as {SystemdUnit.DefaultDataDirectory}.");
         var execStart = SystemdUnit.ThisBinary();
         execStart.AddRange(["serve", "--data", options.DataDirectoryFullPath, "--urls", options.Urls]);
         if (options.PythonPath is { } python)

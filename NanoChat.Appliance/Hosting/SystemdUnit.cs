@@ -42,7 +42,7 @@ public static class SystemdUnit
         text.AppendLine($"User={settings.User}");
         text.AppendLine($"Group={settings.User}");
         text.AppendLine($"ExecStart={string.Join(' ', settings.ExecStart.Select(Quote))}");
-        text.AppendLine($"WorkingDirectory={Quote(settings.DataDirectory)}");
+        text.AppendLine($"WorkingDirectory={Path(settings.DataDirectory)}");
         text.AppendLine("Restart=on-failure");
         text.AppendLine("RestartSec=5");
         text.AppendLine("TimeoutStopSec=30");
@@ -51,7 +51,7 @@ public static class SystemdUnit
         text.AppendLine("LimitNOFILE=65536");
         text.AppendLine("UMask=0077");
         text.AppendLine("ProtectSystem=strict");
-        text.AppendLine($"ReadWritePaths={Quote(settings.DataDirectory)}");
+        text.AppendLine($"ReadWritePaths={Path(settings.DataDirectory)}");
         text.AppendLine("ProtectHome=read-only");
         text.AppendLine("PrivateTmp=yes");
         if (settings.NeedsLowPort)
@@ -95,12 +95,23 @@ public static class SystemdUnit
         return "\"" + escaped.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
     }
 
+    /// <summary>
+    /// A path setting (WorkingDirectory=, ReadWritePaths=) takes no quotes, and ReadWritePaths= splits
+    /// on spaces, so the data folder must not hold white space; '%' is still a specifier.
+    /// </summary>
+    public static string Path(string path)
+    {
+        if (!System.IO.Path.IsPathFullyQualified(path) || path.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '\\'))
+            throw new ArgumentException($"The data folder '{path}' must be an absolute path without spaces or quotes to be used by a systemd unit.", nameof(path));
+        return path.Replace("%", "%%", StringComparison.Ordinal);
+    }
+
     /// <summary>The command that starts this very binary: the apphost, or `dotnet NanoChat.Appliance.dll`.</summary>
     public static List<string> ThisBinary()
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell where this binary is.");
-        if (Path.GetFileNameWithoutExtension(process) is "dotnet")
-            return [process, Path.Combine(AppContext.BaseDirectory, "NanoChat.Appliance.dll")];
+        if (System.IO.Path.GetFileNameWithoutExtension(process) is "dotnet")
+            return [process, System.IO.Path.Combine(AppContext.BaseDirectory, "NanoChat.Appliance.dll")];
         return [process];
     }
 
