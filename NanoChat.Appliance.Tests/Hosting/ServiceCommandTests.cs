@@ -64,7 +64,8 @@ public sealed class ServiceCommandTests
             Assert.Contains(expected, lines);
         var execStart = lines.Single(line => line.StartsWith("ExecStart=", StringComparison.Ordinal));
         Assert.Contains($"serve --data {data} --urls http://0.0.0.0:8080", execStart, StringComparison.Ordinal);
-        Assert.DoesNotContain(lines, line => line.StartsWith("RestrictNamespaces", StringComparison.Ordinal) || line.StartsWith("ProtectControlGroups", StringComparison.Ordinal) || line.StartsWith("PrivateDevices", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.StartsWith("RestrictNamespaces", StringComparison.Ordinal) || line.StartsWith("ProtectControlGroups", StringComparison.Ordinal) || line.StartsWith("PrivateDevices", StringComparison.Ordinal)
+            || line.StartsWith("ProtectKernelTunables", StringComparison.Ordinal) || line.StartsWith("ProtectKernelLogs", StringComparison.Ordinal) || line.StartsWith("ProtectProc", StringComparison.Ordinal));
         Assert.DoesNotContain("AmbientCapabilities", unit, StringComparison.Ordinal);
         Assert.False(File.Exists(SystemdUnit.DefaultUnitPath) && File.ReadAllText(SystemdUnit.DefaultUnitPath) == unit, "a dry run must not write the unit");
         var (exitCode, verifyOutput) = Verify(unit);

@@ -14,9 +14,11 @@ namespace NanoChat.Appliance.Hosting;
 /// (a nanochat checkout under /home stays readable); <c>PrivateTmp</c>.</item>
 /// <item>bubblewrap needs user, mount and pid namespaces, so <c>RestrictNamespaces</c> is never set and
 /// <c>PrivateDevices</c> is not set (GPUs are /dev/nvidia*). <c>NoNewPrivileges=yes</c> (and the settings
-/// that imply it for a non-root service, such as <c>ProtectKernelTunables</c> or <c>RestrictSUIDSGID</c>) are
+/// that imply it for a non-root service, such as <c>ProtectKernelModules</c> or <c>RestrictSUIDSGID</c>) are
 /// set only when bwrap is not setuid-root: an unprivileged bwrap creates user namespaces without gaining
-/// privileges, while a setuid bwrap (older distributions) would be stopped by no_new_privs.</item>
+/// privileges, while a setuid bwrap (older distributions) would be stopped by no_new_privs.
+/// <c>ProtectKernelTunables</c> and <c>ProtectKernelLogs</c> are never set: they mount over parts of /proc,
+/// and an unprivileged process may then not mount the new /proc a sandbox with its own pid namespace needs.</item>
 /// </list>
 /// </summary>
 public static class SystemdUnit
@@ -61,7 +63,7 @@ public static class SystemdUnit
         if (settings.BubblewrapIsSetuid)
         {
             text.AppendLine("# bwrap is setuid-root on this box: no_new_privs would stop it, so NoNewPrivileges and the");
-            text.AppendLine("# settings that imply it (ProtectKernelTunables, RestrictSUIDSGID, …) are left off.");
+            text.AppendLine("# settings that imply it (ProtectKernelModules, RestrictSUIDSGID, …) are left off.");
             text.AppendLine("NoNewPrivileges=no");
         }
         else
@@ -69,9 +71,9 @@ public static class SystemdUnit
             text.AppendLine("# bwrap is unprivileged (user namespaces), so no_new_privs does not break the sandbox.");
             text.AppendLine("NoNewPrivileges=yes");
             text.AppendLine($"CapabilityBoundingSet={(settings.NeedsLowPort ? "CAP_NET_BIND_SERVICE" : "")}");
-            text.AppendLine("ProtectKernelTunables=yes");
+            text.AppendLine("# Not ProtectKernelTunables/ProtectKernelLogs: they mount over parts of /proc, and the kernel then");
+            text.AppendLine("# refuses the fresh /proc that bubblewrap mounts in each worker's pid namespace.");
             text.AppendLine("ProtectKernelModules=yes");
-            text.AppendLine("ProtectKernelLogs=yes");
             text.AppendLine("ProtectClock=yes");
             text.AppendLine("RestrictRealtime=yes");
             text.AppendLine("RestrictSUIDSGID=yes");
