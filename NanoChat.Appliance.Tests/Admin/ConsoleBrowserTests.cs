@@ -53,6 +53,14 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser)
         Assert.Equal("cal-password-1", await created.Filter(new() { HasText = "cal" }).Locator("code").InnerTextAsync());
         await Assertions.Expect(page.Locator(".signin-card")).ToHaveCountAsync(3);
         await Screenshots.SaveAsync(page, "admin-accounts-created");
+        // Printed, the page is only the cards.
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(page.Locator(".signin-card").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".signin-card").First).ToContainTextAsync(amyPassword);
+        await Assertions.Expect(page.Locator("#user-rows")).Not.ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("created-accounts")).Not.ToBeVisibleAsync();
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await Assertions.Expect(page.Locator("#user-rows tr[data-username=teacher]")).ToContainTextAsync("(you)");
 
         // Disable ben; reset amy's password.
         await page.Locator("#user-rows tr[data-username=ben]").GetByRole(AriaRole.Button, new() { Name = "Disable ben" }).ClickAsync();
