@@ -44,6 +44,9 @@ public sealed class BackupRestoreTests
             var workspace = Path.Combine(server.Options.WorkspacesDirectory, "ada", "data");
             Directory.CreateDirectory(workspace);
             await File.WriteAllTextAsync(Path.Combine(workspace, "corpus.txt"), "tokens");
+            // A venv in a workspace links to the system python (outside) and within itself.
+            File.CreateSymbolicLink(Path.Combine(workspace, "python3"), "/usr/bin/python3");
+            File.CreateSymbolicLink(Path.Combine(workspace, "latest.txt"), "corpus.txt");
 
             var button = await teacher.Http.PostAsync("/api/admin/backups", null);
             Assert.Equal(HttpStatusCode.Created, button.StatusCode);
@@ -69,6 +72,8 @@ public sealed class BackupRestoreTests
             if (folder != restored)
                 Assert.Equal(0, RestoreCommand.Run([archive, "--data", folder]));
             Assert.Equal("tokens", await File.ReadAllTextAsync(Path.Combine(folder, "workspaces", "ada", "data", "corpus.txt")));
+            Assert.Equal("/usr/bin/python3", new FileInfo(Path.Combine(folder, "workspaces", "ada", "data", "python3")).LinkTarget);
+            Assert.Equal("tokens", await File.ReadAllTextAsync(Path.Combine(folder, "workspaces", "ada", "data", "latest.txt")));
             await using var again = await ApplianceServer.StartAsync(folder, options => options.NightlyBackupHour = -1);
             using var teacher = await again.SignInAsync("teacher");
             using var ada = await again.SignInAsync("ada", "ada's long password");
@@ -97,6 +102,19 @@ public sealed class BackupRestoreTests
         await File.WriteAllTextAsync(junk, "hello");
         Assert.Equal(CommandLine.UsageError, RestoreCommand.Run([junk, "--data", Path.Combine(TempFolders.Create("r"), "data")]));
         Assert.Equal(CommandLine.UsageError, RestoreCommand.Run([junk]));
+
+        // An archive with an entry that climbs out of the folder is refused, and nothing lands outside.
+        var outside = TempFolders.Create("outside");
+        var evil = Path.Combine(outside, "evil.tar.gz");
+        using (var file = File.Create(evil))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        using (var tar = new System.Formats.Tar.TarWriter(gzip))
+        {
+            tar.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "../escaped.txt") { DataStream = new MemoryStream([1, 2, 3]) });
+        }
+        var into = Path.Combine(outside, "data");
+        Assert.Equal(CommandLine.UsageError, RestoreCommand.Run([evil, "--data", into]));
+        Assert.False(File.Exists(Path.Combine(outside, "escaped.txt")));
     }
 
     [Fact]

@@ -110,10 +110,7 @@ public static class BackupArchive
         }
         else
         {
-            using var stream = File.OpenRead(source);
-            using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-            // ExtractToDirectory refuses entries that would land outside the target (../, absolute paths).
-            TarFile.ExtractToDirectory(gzip, target, overwriteFiles: false);
+            Extract(source, target);
             File.Delete(System.IO.Path.Combine(target, ManifestEntry));
         }
         if (!File.Exists(databasePath))
@@ -122,6 +119,47 @@ public static class BackupArchive
         if (check != "ok")
             throw new InvalidDataException($"The restored database failed its integrity check ({check}).");
         Directory.CreateDirectory(System.IO.Path.Combine(target, WorkspacesEntry));
+    }
+
+    /// <summary>
+    /// Unpacks folders and regular files, then the symbolic links found under workspaces/ (a venv
+    /// links to /usr/bin/python3). Links come last, so no file is ever written through one; entries
+    /// that would land outside the folder, hard links and device files are refused or skipped.
+    /// </summary>
+    private static void Extract(string archive, string target)
+    {
+        var links = new List<(string Path, string Target)>();
+        var root = target.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
+        using (var stream = File.OpenRead(archive))
+        using (var gzip = new GZipStream(stream, CompressionMode.Decompress))
+        using (var tar = new TarReader(gzip))
+        {
+            while (tar.GetNextEntry() is { } entry)
+            {
+                var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(target, entry.Name));
+                if (!(path + System.IO.Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
+                    throw new InvalidDataException($"The backup holds '{entry.Name}', which points outside the data folder; it was not written by the appliance.");
+                switch (entry.EntryType)
+                {
+                    case TarEntryType.Directory:
+                        Directory.CreateDirectory(path);
+                        break;
+                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+                        entry.ExtractToFile(path, overwrite: false);
+                        break;
+                    case TarEntryType.SymbolicLink when entry.Name.StartsWith(WorkspacesEntry + "/", StringComparison.Ordinal):
+                        links.Add((path, entry.LinkName));
+                        break;
+                }
+            }
+        }
+        foreach (var (path, linkTarget) in links)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            if (!File.Exists(path) && !Directory.Exists(path))
+                File.CreateSymbolicLink(path, linkTarget);
+        }
     }
 
     private static bool IsBareDatabase(string path)
