@@ -40,15 +40,8 @@ public static class ConsoleApi
                 return Unavailable();
             if (users.FindById(userId) is not { } user)
                 return Problems.NotFound("The user");
-            var actor = SignIn.Current(http)!;
-            switch (action)
-            {
-                case "interrupt": await control.InterruptAsync(userId, http.RequestAborted); break;
-                case "restart": await control.RestartAsync(userId, http.RequestAborted); break;
-                case "stop": await control.StopAsync(userId, "stopped by the instructor", http.RequestAborted); break;
-                default: return Problems.NotFound("That kernel action");
-            }
-            events.InstructorAction(actor.Username, user.Username, $"{action} of the kernel");
+            if (!await KernelActions.RunAsync(control, action, user, SignIn.Current(http)!, events, http.RequestAborted))
+                return Problems.NotFound("That kernel action");
             return Results.NoContent();
         });
         return api;

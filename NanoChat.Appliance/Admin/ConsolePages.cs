@@ -35,14 +35,8 @@ public static class ConsolePages
         {
             if (kernels.FirstOrDefault() is not { } control || users.FindById(userId) is not { } user)
                 return renderer.Fragment(http, "admin/_kernels.html", new { Kernels = KernelsModel(kernels.FirstOrDefault()) }, 404);
-            switch (action)
-            {
-                case "interrupt": await control.InterruptAsync(userId, http.RequestAborted); break;
-                case "restart": await control.RestartAsync(userId, http.RequestAborted); break;
-                case "stop": await control.StopAsync(userId, "stopped by the instructor", http.RequestAborted); break;
-                default: return Problems.NotFound("That kernel action");
-            }
-            events.InstructorAction(SignIn.Current(http)!.Username, user.Username, $"{action} of the kernel");
+            if (!await KernelActions.RunAsync(control, action, user, SignIn.Current(http)!, events, http.RequestAborted))
+                return Problems.NotFound("That kernel action");
             return renderer.Fragment(http, "admin/_kernels.html", new { Kernels = KernelsModel(control) });
         });
 
