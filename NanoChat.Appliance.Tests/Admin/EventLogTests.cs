@@ -22,6 +22,7 @@ public sealed class EventLogTests : IAsyncLifetime
         _server.Services.GetRequiredService<EventLog>().KernelEnded("newbie", "killed: out of memory");
 
         var events = (await (await instructor.Http.GetAsync("/api/admin/events")).ReadJsonAsync()).AsArray();
+        Assert.Contains(events, item => (string?)item!["kind"] == "registered" && (string?)item["actor"] == "teacher");
         Assert.Contains(events, item => (string?)item!["kind"] == "sign-in" && (string?)item["actor"] == "teacher");
         Assert.Contains(events, item => (string?)item!["kind"] == "failed-sign-in" && (string?)item["subject"] == "teacher");
         Assert.Contains(events, item => (string?)item!["kind"] == "instructor" && ((string?)item["detail"])!.Contains("created student newbie", StringComparison.Ordinal));

@@ -119,3 +119,37 @@ public sealed class HandOutTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { notebookId = eveProject["id"] })).StatusCode);
     }
 }
+
+/// <summary>Tutorial hand-outs through <see cref="NanoChat.Appliance.Admin.ITutorialHandOuts"/>, with a one-tutorial catalog standing in for Tutorials/.</summary>
+public sealed class TutorialHandOutTests
+{
+    private sealed class OneTutorial : NanoChat.Appliance.Admin.ITutorialHandOuts
+    {
+        public NanoChat.Appliance.Admin.HandOuts.Source? Find(string slug) => slug == "tiny-gpt"
+            ? new("tutorial:tiny-gpt", "Tiny GPT", [new NanoChat.Appliance.Notebooks.Cell("c1", "code", "import torch")], null)
+            : null;
+    }
+
+    [Fact]
+    public async Task A_tutorial_is_handed_out_by_slug_once_the_catalog_is_registered()
+    {
+        await using (var bare = await ApplianceServer.StartAsync(configure: options => options.NightlyBackupHour = -1))
+        {
+            using var teacher = await bare.SignUpAsync("teacher");
+            using var _ = await bare.SignUpAsync("ada");
+            var refused = await teacher.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt" });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("not part of this build", (string?)(await refused.ReadJsonAsync())["detail"], StringComparison.Ordinal);
+        }
+        await using var server = await ApplianceServer.StartAsync(configure: options => options.NightlyBackupHour = -1,
+            configureBuilder: builder => builder.Services.AddSingleton<NanoChat.Appliance.Admin.ITutorialHandOuts>(new OneTutorial()));
+        using var instructor = await server.SignUpAsync("teacher");
+        using var ada = await server.SignUpAsync("ada");
+        var given = await (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt" })).ReadJsonAsync();
+        Assert.Equal("Tiny GPT", (string?)given["projectName"]);
+        var copy = await (await ada.Http.GetAsync($"/api/notebooks/{given["copies"]![0]!["notebookId"]}")).ReadJsonAsync();
+        Assert.Equal("import torch", (string?)copy["cells"]![0]!["source"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "nope" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt", notebookId = 1 })).StatusCode);
+    }
+}

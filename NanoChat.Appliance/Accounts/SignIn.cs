@@ -24,6 +24,7 @@ public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService
         if (created.User is null)
             return new Outcome(Error: created.Conflict, Status: 409);
         logger.LogInformation("Registered {Role} {Username}", created.User.Role, created.User.Username);
+        events.Record(EventLog.Kinds.Registered, created.User.Username, null, $"self-registered as {created.User.Role}");
         return new Outcome(User: created.User, Status: 201);
     }
 

@@ -16,6 +16,7 @@ public sealed class EventLog(Database database, TimeProvider clock)
 
     public static class Kinds
     {
+        public const string Registered = "registered";
         public const string SignIn = "sign-in";
         public const string FailedSignIn = "failed-sign-in";
         public const string Instructor = "instructor";

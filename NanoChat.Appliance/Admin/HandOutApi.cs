@@ -6,30 +6,47 @@ using NanoChat.Appliance.Web;
 namespace NanoChat.Appliance.Admin;
 
 /// <summary>
-/// `/api/admin/handouts`: hand out one of the instructor's own notebooks
-/// (<c>{notebookId, projectName?, userIds?, usernames?, keepOutputs?}</c>; no recipients means every
+/// `/api/admin/handouts`: hand out one of the instructor's own notebooks or a tutorial
+/// (<c>{notebookId | tutorialSlug, projectName?, userIds?, usernames?, keepOutputs?}</c>; no recipients means every
 /// enabled student), list hand-outs, per-student progress, and `GET /api/admin/notebooks/{id}` to
 /// read any student's notebook (read-only: there is no admin route that writes one).
-/// Tutorials plug in through <see cref="HandOuts.Source"/> once the catalog exists.
+/// Tutorials come from <see cref="ITutorialHandOuts"/> once the catalog registers it.
 /// </summary>
 public static class HandOutApi
 {
-    public sealed record HandOutRequest(long? NotebookId, string? ProjectName = null, List<long>? UserIds = null, List<string>? Usernames = null, bool? KeepOutputs = null);
+    public sealed record HandOutRequest(long? NotebookId = null, string? TutorialSlug = null, string? ProjectName = null, List<long>? UserIds = null, List<string>? Usernames = null, bool? KeepOutputs = null);
 
     public static RouteGroupBuilder MapHandOutApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/handouts", (HandOutRequest request, HttpContext http, NotebookStore notebooks, UserStore users, HandOuts handOuts) =>
+        api.MapPost("/handouts", (HandOutRequest request, HttpContext http, NotebookStore notebooks, UserStore users, HandOuts handOuts, IEnumerable<ITutorialHandOuts> tutorials) =>
         {
             var actor = SignIn.Current(http)!;
-            if (request.NotebookId is not { } notebookId || notebooks.Find(actor.Id, notebookId) is not { } notebook)
+            HandOuts.Source source;
+            if (request.NotebookId is not null == request.TutorialSlug is not null)
+                return Problems.BadRequest("Name either a 'notebookId' (one of your notebooks) or a 'tutorialSlug' to hand out.");
+            if (request.TutorialSlug is { } slug)
+            {
+                if (tutorials.FirstOrDefault() is not { } catalog)
+                    return Problems.BadRequest("Tutorials are not part of this build; hand out one of your notebooks by 'notebookId'.");
+                if (catalog.Find(slug) is not { } tutorial)
+                    return Problems.NotFound($"The tutorial '{slug}'");
+                source = tutorial;
+            }
+            else if (notebooks.Find(actor.Id, request.NotebookId!.Value) is { } notebook)
+            {
+                source = HandOuts.FromNotebook(notebook);
+            }
+            else
+            {
                 return Problems.NotFound("The notebook to hand out (one of your own)");
-            var (projectName, nameError) = DisplayNames.Check(request.ProjectName ?? notebook.Name, "project");
+            }
+            var (projectName, nameError) = DisplayNames.Check(request.ProjectName ?? source.Name, "project");
             if (projectName is null)
                 return Problems.BadRequest(nameError!);
             var (recipients, problem) = Recipients(users, request.UserIds, request.Usernames);
             if (recipients is null)
                 return Problems.BadRequest(problem!);
-            var outcome = handOuts.Give(HandOuts.FromNotebook(notebook), projectName, recipients, request.KeepOutputs ?? false, actor);
+            var outcome = handOuts.Give(source, projectName, recipients, request.KeepOutputs ?? false, actor);
             return Results.Ok(outcome);
         });
 
