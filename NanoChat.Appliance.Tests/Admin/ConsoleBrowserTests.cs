@@ -81,14 +81,20 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser)
         using (var amy = await server.SignInAsync("amy", newPassword))
             Assert.Equal("amy", amy.Username);
 
+        // Delete cal (after the confirmation dialog, accepted above): the row goes, and so does the account.
+        await page.Locator("#user-rows tr[data-username=cal]").GetByRole(AriaRole.Button, new() { Name = "Delete cal" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#user-rows tr[data-username=cal]")).ToHaveCountAsync(0);
+        using (var anonymous = server.Client())
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/login", new { username = "cal", password = "cal-password-1" })).StatusCode);
+
         // Hand out Week 1 to every enabled student and follow their progress.
         await page.GetByRole(AriaRole.Link, new() { Name = "Hand-outs" }).ClickAsync();
         await page.SelectOptionAsync("#handout-notebook", new SelectOptionValue { Label = "Week 1" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Hand out" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("handout-result")).ToContainTextAsync("3 new copies");
+        await Assertions.Expect(page.GetByTestId("handout-result")).ToContainTextAsync("2 new copies");
         await page.GetByRole(AriaRole.Link, new() { Name = "Follow their progress" }).ClickAsync();
         var rows = page.GetByTestId("progress").Locator("tbody tr");
-        await Assertions.Expect(rows).ToHaveCountAsync(3);
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(page.GetByTestId("progress")).Not.ToContainTextAsync("ben");
         await page.GetByRole(AriaRole.Link, new() { Name = "View pat's notebook" }).ClickAsync();
         await Assertions.Expect(page.Locator(".cells")).ToContainTextAsync("hello class");

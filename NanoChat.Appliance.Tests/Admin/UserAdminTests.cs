@@ -42,7 +42,7 @@ public sealed class UserAdminTests : IAsyncLifetime
         // The list never shows a password again.
         var list = await (await instructor.Http.GetAsync("/api/admin/users")).ReadJsonAsync();
         Assert.Equal(31, list.AsArray().Count);
-        Assert.All(list.AsArray(), user => Assert.Null((string?)user!["password"]));
+        Assert.All(list.AsArray(), user => Assert.False(user!.AsObject().ContainsKey("password")));
     }
 
     [Fact]

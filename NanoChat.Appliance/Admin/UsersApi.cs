@@ -14,7 +14,9 @@ public static class UsersApi
     public sealed record NewUser(string? Username, string? Password = null, string? Role = null);
     public sealed record CreateUsersRequest(List<NewUser?>? Users);
     public sealed record UpdateUserRequest(string? Password = null, bool? ResetPassword = null, bool? Disabled = null, string? Role = null);
-    public sealed record AdminUserView(long Id, string Username, string Role, bool Disabled, DateTimeOffset CreatedAt, string? Password = null)
+    /// <summary>A user for the instructor; <c>password</c> appears only in the answer that generated it.</summary>
+    public sealed record AdminUserView(long Id, string Username, string Role, bool Disabled, DateTimeOffset CreatedAt,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Password = null)
     {
         public static AdminUserView From(User user, string? password = null) => new(user.Id, user.Username, user.Role, user.Disabled, user.CreatedAt, password);
     }
