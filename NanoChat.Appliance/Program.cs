@@ -1,4 +1,5 @@
 using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Chat;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Kernels;
@@ -7,7 +8,7 @@ using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Storage;
 using NanoChat.Appliance.Web;
 
-// One binary: `serve` (the web process), `kernel` (a student's worker), `user add`, `backup`.
+// One binary: `serve` (the web process), `kernel` (a student's worker), `user add`, `backup`, `restore`, `install-service`.
 return await CommandLine.RunAsync(args);
 
 /// <summary>The web process, read as a table of contents: each line adds or maps one feature.</summary>
@@ -27,6 +28,7 @@ public partial class Program
         builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
         builder.Services.AddKernels(options);          // one sandboxed Python worker per user, execution logs
         builder.Services.AddChat();                    // checkpoints of a user, chat through their kernel
+        builder.Services.AddAdmin(options);            // instructor console: accounts, hand-outs, health, backups, events
         builder.Services.AddOpenApi();                 // /openapi/v1.json
         configure?.Invoke(builder);
 
@@ -45,6 +47,7 @@ public partial class Program
         app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
         app.MapKernels();                              // /api/execute/stream, /api/executions, /api/kernel
         app.MapChat();                                 // /api/checkpoints, /api/chat, /chat
+        app.MapAdmin();                                // /api/admin/*, /admin/* (instructors only)
         return app;
     }
 }

@@ -6,7 +6,7 @@ import { cpSync, rmSync } from 'node:fs';
 rmSync('dist', { recursive: true, force: true });
 
 await esbuild.build({
-  entryPoints: { app: 'src/app.js', notebook: 'src/notebook.js', chat: 'src/chat.js', styles: 'css/app.css' },
+  entryPoints: { app: 'src/app.js', notebook: 'src/notebook.js', chat: 'src/chat.js', admin: 'src/admin.js', styles: 'css/app.css' },
   bundle: true,
   minify: true,
   sourcemap: false,

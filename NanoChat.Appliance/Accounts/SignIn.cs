@@ -1,10 +1,12 @@
+using NanoChat.Appliance.Admin;
+
 namespace NanoChat.Appliance.Accounts;
 
 /// <summary>
 /// Registration, sign-in and sign-out, shared by the JSON API and the pages so both follow the same
 /// rules: validation, the throttle, the first-user-is-instructor rule, the cookie, the stamp.
 /// </summary>
-public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService tokens, ILogger<SignIn> logger)
+public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService tokens, EventLog events, ILogger<SignIn> logger)
 {
     public const string WrongCredentials = "Wrong username or password.";
 
@@ -22,6 +24,7 @@ public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService
         if (created.User is null)
             return new Outcome(Error: created.Conflict, Status: 409);
         logger.LogInformation("Registered {Role} {Username}", created.User.Role, created.User.Username);
+        events.Record(EventLog.Kinds.Registered, created.User.Username, null, $"self-registered as {created.User.Role}");
         return new Outcome(User: created.User, Status: 201);
     }
 
@@ -38,12 +41,14 @@ public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService
         {
             throttle.RecordFailure(username, address);
             logger.LogInformation("Failed sign-in for {Username} from {Address}", username, address);
+            events.FailedSignIn(username.Length <= CredentialRules.UsernameMaxLength ? username : username[..CredentialRules.UsernameMaxLength] + "…", address);
             return new Outcome(Error: WrongCredentials, Status: 401);
         }
         throttle.RecordSuccess(username);
         var (token, expires) = tokens.Issue(user);
         SignInCookie.Append(http, token, expires);
         logger.LogInformation("Signed in {Username} from {Address}", user.Username, address);
+        events.SignedIn(user.Username, address);
         return new Outcome(User: user, Token: token);
     }
 

@@ -89,6 +89,12 @@ public sealed class UserStore(Database database, PasswordHashing hashing)
             "UPDATE users SET disabled = $d, security_stamp = $s WHERE id = $id",
             transaction, ("$d", disabled ? 1 : 0), ("$s", NewSecurityStamp()), ("$id", userId)));
 
+    /// <summary>Changes the role; the new stamp signs the user out, since the role travels in the token.</summary>
+    public void SetRole(long userId, string role) =>
+        database.Write((connection, transaction) => connection.Execute(
+            "UPDATE users SET role = $r, security_stamp = $s WHERE id = $id",
+            transaction, ("$r", role), ("$s", NewSecurityStamp()), ("$id", userId)));
+
     public bool Delete(long userId) =>
         database.Write((connection, transaction) => connection.Execute("DELETE FROM users WHERE id = $id", transaction, ("$id", userId)) > 0);
 

@@ -28,6 +28,14 @@ public sealed class ApplianceOptions
 
     /// <summary>Students' workers: limits, timeouts, output bounds.</summary>
     public Kernels.KernelOptions Kernels { get; } = new();
+    /// <summary>Where nightly and console backups go; null means DATA/backups (better: another disk).</summary>
+    public string? BackupDirectory { get; set; }
+
+    /// <summary>Nightly backups kept in <see cref="BackupDirectory"/>; older ones are deleted.</summary>
+    public int BackupsKept { get; set; } = 7;
+
+    /// <summary>Local hour (0–23) of the nightly backup; -1 turns it off.</summary>
+    public int NightlyBackupHour { get; set; } = 2;
 
     /// <summary>Flags of sub-commands that are not appliance-wide settings (e.g. `--role`).</summary>
     public Dictionary<string, string> Extra { get; } = [];
@@ -36,6 +44,7 @@ public sealed class ApplianceOptions
     public string DatabasePath => Path.Combine(DataDirectoryFullPath, "appliance.db");
     public string SigningKeyPath => Path.Combine(DataDirectoryFullPath, "signing.key");
     public string WorkspacesDirectory => Path.Combine(DataDirectoryFullPath, "workspaces");
+    public string BackupDirectoryFullPath => Path.GetFullPath(BackupDirectory ?? Path.Combine(DataDirectoryFullPath, "backups"));
 
     /// <summary>Returns the first problem as one sentence, or null when the options can be used.</summary>
     public string? Validate()
@@ -51,6 +60,10 @@ public sealed class ApplianceOptions
             return "The token lifetime must be between one minute and 14 days.";
         if (IdleSignoutMinutes < 0)
             return "The idle sign-out must be 0 (off) or a number of minutes.";
+        if (BackupsKept < 1)
+            return "At least one backup must be kept (--backups-kept).";
+        if (NightlyBackupHour is < -1 or > 23)
+            return "The nightly backup hour (--backup-hour) is 0 to 23, or -1 for no nightly backup.";
         if (PythonPath is not null && !File.Exists(PythonPath))
             return $"The Python interpreter '{PythonPath}' given with --python does not exist.";
         if (NanochatDirectory is not null && !Directory.Exists(NanochatDirectory))

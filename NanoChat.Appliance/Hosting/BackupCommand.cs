@@ -2,7 +2,10 @@ using NanoChat.Appliance.Storage;
 
 namespace NanoChat.Appliance.Hosting;
 
-/// <summary>`backup FILE [--data DIR]`: a checked copy of the database, also while the server runs.</summary>
+/// <summary>
+/// `backup FILE [--data DIR]`: one .tar.gz with a checked copy of the database (VACUUM INTO +
+/// integrity_check) and the workspaces (<see cref="BackupArchive"/>); safe while the server runs.
+/// </summary>
 public static class BackupCommand
 {
     public static int Run(string[] args)
@@ -10,20 +13,20 @@ public static class BackupCommand
         var options = new ApplianceOptions();
         var words = CommandLine.ParseCommon(args, options, "data");
         if (words.Count != 1)
-            return CommandLine.Fail("'backup' takes one file name: NanoChat.Appliance backup FILE [--data DIR].");
+            return CommandLine.Fail("'backup' takes one file name: NanoChat.Appliance backup FILE.tar.gz [--data DIR].");
         if (!File.Exists(options.DatabasePath))
             return CommandLine.Fail($"There is no database at '{options.DatabasePath}'; point --data at the appliance's data folder.");
         try
         {
             var database = new Database(options.DatabasePath);
             database.Initialize();
-            Backup.WriteTo(database, words[0]);
+            var written = BackupArchive.Write(database, options.WorkspacesDirectory, words[0]);
+            Console.WriteLine($"Backed up {options.DataDirectoryFullPath} to {written.Path} ({written.Bytes:N0} bytes, {written.WorkspaceFiles} workspace files; integrity_check: ok).");
+            return 0;
         }
         catch (Exception error) when (error is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
         {
             return CommandLine.Fail($"The backup failed: {error.Message}");
         }
-        Console.WriteLine($"Backed up {options.DatabasePath} to {Path.GetFullPath(words[0])} (integrity_check: ok).");
-        return 0;
     }
 }

@@ -13,11 +13,16 @@ public static class CommandLine
           NanoChat.Appliance serve [--urls URL] [--data DIR] [--python PATH] [--nanochat DIR]
                 [--kernel-memory-mb N] [--kernel-pids N] [--kernel-cpus N] [--kernel-idle-minutes N]
                 [--kernel-interrupt-grace-seconds N] [--kernel-gpu-fraction F]
+                                   [--backup-dir DIR] [--backups-kept N] [--backup-hour H|-1]
           NanoChat.Appliance user add NAME [--role instructor|student] [--data DIR]   (password from stdin, or generated)
-          NanoChat.Appliance backup FILE [--data DIR]
+          NanoChat.Appliance backup FILE [--data DIR]                                 (FILE.tar.gz: database + workspaces)
+          NanoChat.Appliance restore FILE --data DIR                                 (into an empty data folder)
+          NanoChat.Appliance install-service [--data DIR] [--urls URL] [--user NAME] [--dry-run]
+          NanoChat.Appliance uninstall-service
           NanoChat.Appliance kernel --socket PATH --user NAME                        (internal: a student's worker)
         Environment: NANOCHAT_DATA, NANOCHAT_URLS, NANOCHAT_PYTHON, NANOCHAT_DIR, NANOCHAT_IDLE_SIGNOUT_MINUTES,
           NANOCHAT_KERNEL_MEMORY_MB and the other --kernel-* flags in the same form.
+          NANOCHAT_BACKUP_DIR, NANOCHAT_BACKUPS_KEPT, NANOCHAT_BACKUP_HOUR.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -31,6 +36,9 @@ public static class CommandLine
                 "serve" => await ServeCommand.RunAsync(rest),
                 "user" => UserCommand.Run(rest),
                 "backup" => BackupCommand.Run(rest),
+                "restore" => RestoreCommand.Run(rest),
+                "install-service" => ServiceCommand.Install(rest),
+                "uninstall-service" => ServiceCommand.Uninstall(rest),
                 "kernel" => await KernelCommandEntry.RunAsync(rest),
                 "help" or "--help" or "-h" => PrintUsage(0),
                 _ => Fail($"Unknown command '{command}'."),
@@ -68,6 +76,11 @@ public static class CommandLine
         if (Environment.GetEnvironmentVariable("NANOCHAT_IDLE_SIGNOUT_MINUTES") is { } idle)
             options.IdleSignoutMinutes = double.TryParse(idle, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var minutes) ? minutes
                 : throw new CommandLineException($"NANOCHAT_IDLE_SIGNOUT_MINUTES='{idle}' is not a number of minutes.");
+        options.BackupDirectory = Environment.GetEnvironmentVariable("NANOCHAT_BACKUP_DIR") ?? options.BackupDirectory;
+        if (Environment.GetEnvironmentVariable("NANOCHAT_BACKUPS_KEPT") is { } kept)
+            options.BackupsKept = Number("NANOCHAT_BACKUPS_KEPT", kept);
+        if (Environment.GetEnvironmentVariable("NANOCHAT_BACKUP_HOUR") is { } hour)
+            options.NightlyBackupHour = Number("NANOCHAT_BACKUP_HOUR", hour);
 
         var words = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -88,11 +101,19 @@ public static class CommandLine
                 case "urls": options.Urls = value; break;
                 case "python": options.PythonPath = value; break;
                 case "nanochat": options.NanochatDirectory = value; break;
+                case "backup-dir": options.BackupDirectory = value; break;
+                case "backups-kept": options.BackupsKept = Number("--backups-kept", value); break;
+                case "backup-hour": options.NightlyBackupHour = Number("--backup-hour", value); break;
                 default: options.Extra[name] = value; break;
             }
         }
         return words;
     }
+
+    private static int Number(string what, string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new CommandLineException($"{what} '{value}' is not a whole number.");
 
     private static (string Name, string Value) SplitFlag(string arg, string[] args, ref int i)
     {

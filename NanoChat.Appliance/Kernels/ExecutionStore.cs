@@ -47,6 +47,12 @@ public sealed class ExecutionStore(Database database, ApplianceOptions options)
         $"SELECT {Columns} FROM executions WHERE id IN (SELECT MAX(id) FROM executions WHERE user_id = $user AND notebook_id = $notebook GROUP BY cell_id) ORDER BY id;",
         Map, null, ("$user", userId), ("$notebook", notebookId)));
 
+    /// <summary>Cells run, errors and the last run per notebook of a user (hand-out progress on the console).</summary>
+    public Dictionary<long, Admin.NotebookActivity> ActivityByNotebook(long userId) => database.Read(connection => connection.Query(
+        "SELECT notebook_id, COUNT(*), SUM(status = 'error'), MAX(COALESCE(finished_at, started_at, created_at)) FROM executions WHERE user_id = $user AND notebook_id IS NOT NULL GROUP BY notebook_id;",
+        reader => (Notebook: reader.GetInt64(0), Activity: new Admin.NotebookActivity(reader.GetInt32(1), reader.GetInt32(2), reader.ReadTime(3))),
+        null, ("$user", userId))).ToDictionary(row => row.Notebook, row => row.Activity);
+
     /// <summary>Runs left queued or running by a previous web process can never finish: say so.</summary>
     public int CloseAbandoned() => database.Write((connection, transaction) => connection.Execute(
         "UPDATE executions SET status = 'killed', reason = 'The appliance stopped while this cell was queued or running.', finished_at = $now WHERE status IN ('queued', 'running');",

@@ -34,6 +34,7 @@ public static class KernelsApi
         services.AddSingleton<KernelServices>();
         services.AddSingleton<KernelManager>();
         services.AddHostedService(provider => provider.GetRequiredService<KernelManager>());
+        services.AddSingleton<Admin.IKernelControl, KernelConsoleControl>();
         return services;
     }
 

@@ -30,6 +30,7 @@ public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions opti
             globals.Import(model, renamer: member => StandardMemberRenamer.Rename(member));
         if (http is not null)
             AddRequestGlobals(globals, http);
+        globals["include"] = TrustedInclude;
         context.PushGlobal(globals);
         return template.Render(context);
     }
@@ -78,6 +79,31 @@ public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions opti
         if (template.HasErrors)
             throw new InvalidOperationException($"Template '{name}' has errors: {string.Join("; ", template.Messages)}");
         return template;
+    }
+
+    private static readonly TrustedIncludeFunction TrustedInclude = new();
+
+    /// <summary>
+    /// Scriban's <c>include</c> returns the rendered partial as a string, which the escaping context
+    /// would escape a second time (a fragment shown as markup text). The partial's own values were
+    /// escaped while it rendered, so its output is wrapped as <see cref="TrustedHtml"/>.
+    /// </summary>
+    private sealed class TrustedIncludeFunction : IScriptCustomFunction
+    {
+        private readonly Scriban.Functions.IncludeFunction _inner = new();
+
+        public int RequiredParameterCount => _inner.RequiredParameterCount;
+        public int ParameterCount => _inner.ParameterCount;
+        public ScriptVarParamKind VarParamKind => _inner.VarParamKind;
+        public Type ReturnType => typeof(TrustedHtml);
+
+        public ScriptParameterInfo GetParameterInfo(int index) => _inner.GetParameterInfo(index);
+
+        public object? Invoke(TemplateContext context, Scriban.Syntax.ScriptNode? callerContext, ScriptArray arguments, Scriban.Syntax.ScriptBlockStatement? blockStatement) =>
+            new TrustedHtml(_inner.Invoke(context, callerContext, arguments, blockStatement) as string ?? "");
+
+        public ValueTask<object?> InvokeAsync(TemplateContext context, Scriban.Syntax.ScriptNode? callerContext, ScriptArray arguments, Scriban.Syntax.ScriptBlockStatement? blockStatement) =>
+            new(Invoke(context, callerContext, arguments, blockStatement));
     }
 
     /// <summary>Resolves <c>include 'projects/_row.html'</c> against the embedded templates folder.</summary>

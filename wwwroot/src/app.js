@@ -27,8 +27,10 @@ document.addEventListener('htmx:afterRequest', (event) => {
     form.closest('details')?.removeAttribute('open');
   }
 });
+// beforeSwap fires on the swap target, so the form that sent the request is requestConfig.elt.
 document.addEventListener('htmx:beforeSwap', (event) => {
-  const form = event.detail.elt.closest?.('form');
+  const source = event.detail.requestConfig?.elt ?? event.detail.elt;
+  const form = source.closest?.('form');
   const status = event.detail.xhr.status;
   if (form?.dataset.errorTarget && status >= 400 && status < 500) {
     const errors = document.querySelector(form.dataset.errorTarget);

@@ -1,0 +1,93 @@
+using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Notebooks;
+using NanoChat.Appliance.Projects;
+using NanoChat.Appliance.Web;
+
+namespace NanoChat.Appliance.Admin;
+
+/// <summary>
+/// `/admin/handouts`: pick one of your notebooks and give it to every student or to the ones you
+/// tick; each hand-out's progress table (polled) and a read-only view of any student's copy
+/// (`/admin/notebooks/{id}`), for helping without touching their work.
+/// </summary>
+public static class HandOutPages
+{
+    public static RouteGroupBuilder MapHandOutPages(this RouteGroupBuilder pages)
+    {
+        pages.MapGet("/handouts", (HttpContext http, PageRenderer renderer, ProjectStore projects, NotebookStore notebooks, UserStore users, HandOutProgress progress) =>
+        {
+            var me = http.User.Id();
+            var mine = projects.List(me).Select(project => new { project.Name, Notebooks = notebooks.List(me, project.Id) }).Where(group => group.Notebooks.Count > 0).ToList();
+            var students = users.All().Where(user => user.Role == Roles.Student && !user.Disabled).Select(user => new { user.Id, user.Username }).ToList();
+            var handOuts = progress.List().Select(item => new { item.Id, item.NotebookName, item.ProjectName, item.Copies, CreatedAt = ConsoleFormatting.Time(item.CreatedAt) }).ToList();
+            return renderer.Page(http, "admin/handouts.html", "Hand-outs", new { Groups = mine, Students = students, HandOuts = handOuts });
+        });
+
+        pages.MapPost("/handouts", async (HttpContext http, PageRenderer renderer, NotebookStore notebooks, UserStore users, HandOuts handOuts) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            var actor = SignIn.Current(http)!;
+            if (!long.TryParse(form["notebookId"], out var notebookId) || notebooks.Find(actor.Id, notebookId) is not { } notebook)
+                return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { "Choose one of your notebooks to hand out." } }, 400);
+            var (projectName, nameError) = DisplayNames.Check(string.IsNullOrWhiteSpace(form["projectName"]) ? notebook.Name : form["projectName"].ToString(), "project");
+            if (projectName is null)
+                return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { nameError! } }, 400);
+            List<long>? chosen = form["to"] == "chosen"
+                ? form["userId"].Select(value => long.TryParse(value, out var id) ? id : -1).ToList()
+                : null;
+            if (chosen is { Count: 0 })
+                return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { "Tick at least one student, or hand out to every student." } }, 400);
+            var (recipients, problem) = HandOutApi.Recipients(users, chosen, null);
+            if (recipients is null)
+                return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { problem! } }, 400);
+            var outcome = handOuts.Give(HandOuts.FromNotebook(notebook), projectName, recipients, form["keepOutputs"] == "true", actor);
+            return renderer.Fragment(http, "admin/_handout_result.html", new { Outcome = outcome, Copied = outcome.Copies.Count(copy => copy.Status == "copied") });
+        });
+
+        pages.MapGet("/handouts/{id:long}", (long id, HttpContext http, PageRenderer renderer, HandOutProgress progress) =>
+        {
+            if (progress.Find(id) is not { } handOut)
+                return renderer.Page(http, "errors/not_found.html", "Not found", null, 404);
+            var template = http.Request.Headers.ContainsKey("HX-Request") ? "admin/_progress.html" : "admin/handout.html";
+            return renderer.Page(http, template, $"Hand-out: {handOut.NotebookName}", new { HandOut = handOut, Students = ProgressRows(progress.Students(id)) });
+        });
+
+        pages.MapGet("/notebooks/{id:long}", (long id, HttpContext http, PageRenderer renderer, HandOuts handOuts, NotebookStore notebooks, UserStore users, MarkdownRendering markdown) =>
+        {
+            if (handOuts.OwnerOf(id) is not { } ownerId || notebooks.Find(ownerId, id) is not { } notebook)
+                return renderer.Page(http, "errors/not_found.html", "Not found", null, 404);
+            var cells = notebook.Cells.Select(cell => new
+            {
+                cell.Id,
+                cell.Type,
+                cell.Source,
+                cell.ExecutionCount,
+                Html = cell.Type == "markdown" ? new TrustedHtml(markdown.ToSafeHtml(cell.Source)) : null,
+                Outputs = OutputText.Summaries(cell.Outputs),
+            });
+            return renderer.Page(http, "admin/notebook.html", notebook.Name, new
+            {
+                Notebook = notebook,
+                Owner = users.FindById(ownerId)?.Username ?? "?",
+                UpdatedAt = ConsoleFormatting.Time(notebook.UpdatedAt),
+                Cells = cells,
+            });
+        });
+        return pages;
+    }
+
+    private static object ProgressRows(IReadOnlyList<HandOutProgress.StudentProgress> students) =>
+        students.Select(student => new
+        {
+            student.UserId,
+            student.Username,
+            student.NotebookId,
+            student.Deleted,
+            CopiedAt = ConsoleFormatting.Time(student.CopiedAt),
+            student.Saves,
+            LastActivity = student.LastActivity is null ? "not yet" : ConsoleFormatting.Time(student.LastActivity),
+            student.CellsRun,
+            student.CodeCells,
+            student.Errors,
+        }).ToList();
+}
