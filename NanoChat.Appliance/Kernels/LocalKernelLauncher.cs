@@ -50,6 +50,8 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         start.Environment["NANOCHAT_CGROUP_PROCS"] = cgroup is null ? "" : string.Join(' ', cgroup.ProcsFiles);
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_TieredPGO"] = "0";
+        if (options.Kernels.TestMisbehave is { } misbehave)
+            start.Environment[Worker.KernelWorker.MisbehaveVariable] = misbehave;
         if (options.NanochatDirectory is not null)
             start.Environment["NANOCHAT_BASE_DIR"] = Path.Combine(request.Workspace, ".cache", "nanochat");
 
