@@ -66,7 +66,7 @@ public static class CommandLine
         options.PythonPath = Environment.GetEnvironmentVariable("NANOCHAT_PYTHON") ?? options.PythonPath;
         options.NanochatDirectory = Environment.GetEnvironmentVariable("NANOCHAT_DIR") ?? options.NanochatDirectory;
         if (Environment.GetEnvironmentVariable("NANOCHAT_IDLE_SIGNOUT_MINUTES") is { } idle)
-            options.IdleSignoutMinutes = int.TryParse(idle, out var minutes) ? minutes
+            options.IdleSignoutMinutes = double.TryParse(idle, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var minutes) ? minutes
                 : throw new CommandLineException($"NANOCHAT_IDLE_SIGNOUT_MINUTES='{idle}' is not a number of minutes.");
 
         var words = new List<string>();
@@ -78,9 +78,10 @@ public static class CommandLine
                 words.Add(arg);
                 continue;
             }
+            var flagName = arg[2..].Split('=', 2)[0];
+            if (!allowedFlags.Contains(flagName))
+                throw new CommandLineException($"Unknown option '--{flagName}'.");
             var (name, value) = SplitFlag(arg, args, ref i);
-            if (!allowedFlags.Contains(name))
-                throw new CommandLineException($"Unknown option '--{name}'.");
             switch (name)
             {
                 case "data": options.DataDirectory = value; break;
