@@ -95,8 +95,10 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         var command = new List<string>();
         var self = Environment.ProcessPath ?? throw new KernelStartException("The appliance cannot tell where its own binary is.");
         command.Add(self);
+        // Under `dotnet` (tests, `dotnet NanoChat.Appliance.dll serve`) the app is a dll next to us;
+        // a published single-file binary is ProcessPath itself.
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-            command.Add(typeof(LocalKernelLauncher).Assembly.Location);
+            command.Add(Path.Combine(AppContext.BaseDirectory, "NanoChat.Appliance.dll"));
         command.AddRange(["kernel", "--socket", request.SocketPath, "--user", request.Username, "--python", request.Python.Executable, "--libpython", request.Python.LibraryPath, "--python-version", request.Python.Version,
             "--gpu-fraction", options.Kernels.GpuMemoryFraction.ToString(CultureInfo.InvariantCulture)]);
         if (options.NanochatDirectory is { } nanochat)
