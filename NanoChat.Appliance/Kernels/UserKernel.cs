@@ -17,6 +17,7 @@ public sealed class UserKernel
     private readonly SemaphoreSlim _wake = new(0);
     private WorkerConnection? _worker;
     private Task<WorkerConnection?>? _starting;
+    private Task _watching = Task.CompletedTask;
     private Execution? _running;
     private string? _lastExitReason;
 
@@ -135,6 +136,9 @@ public sealed class UserKernel
         {
             worker.Stop(reason);
             await worker.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+            // The watcher disposes the process and removes its cgroup; at shutdown, wait for that
+            // too, or the process may end first and leave empty cgroup folders behind.
+            await _watching.WaitAsync(TimeSpan.FromSeconds(10));
         }
         if (startAgain)
             await PrewarmAsync();
@@ -238,7 +242,7 @@ public sealed class UserKernel
             worker.OnMessage = OnWorkerMessage;
             lock (_lock)
                 _worker = worker;
-            _ = WatchAsync(worker);
+            _watching = WatchAsync(worker);
             return worker;
         }
         catch (KernelStartException error)

@@ -62,6 +62,8 @@ public static class KernelWorker
             }
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var trace = Environment.GetEnvironmentVariable("NANOCHAT_KERNEL_TRACE") == "1";
         var capture = new OutputCapture(Send);
         capture.Start();
         var host = new PythonHost(capture, Send);
@@ -74,6 +76,8 @@ public static class KernelWorker
             capture.Diagnostic($"Python at '{python.Executable}' ({python.LibraryPath}) could not be initialised: {error.Message}");
             NativeMethods._exit(StartFailure);
         }
+        if (trace)
+            capture.Diagnostic($"kernel trace: process up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms, Python initialised in {clock.ElapsedMilliseconds} ms");
         Send(new StartedNotification(Environment.ProcessId, host.Version, python.Executable));
 
         var executions = new BlockingCollection<ExecuteCommand>();

@@ -25,7 +25,7 @@ dotnet build "$REPO/NanoChat.Appliance" -c Release -o "$OUT/app" -v q -nologo >"
 DATA=$(mktemp -d /tmp/nanochat-bench-XXXXXX)
 dotnet "$OUT/app/NanoChat.Appliance.dll" serve --data "$DATA" --urls "http://127.0.0.1:$PORT" --python /usr/bin/python3 >"$OUT/serve.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
     sleep 0.1
