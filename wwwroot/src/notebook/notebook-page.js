@@ -155,7 +155,7 @@ export class NotebookPage {
     const cell = this.selected;
     const index = this.indexOf(cell);
     switch (action) {
-      case 'edit': return cell.edit();
+      case 'edit': return this.select(cell, { mode: 'edit' });
       case 'run': return this.runCell(cell, 'stay');
       case 'run-advance': return this.runCell(cell, 'advance');
       case 'run-insert': return this.runCell(cell, 'insert');
