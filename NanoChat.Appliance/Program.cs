@@ -1,5 +1,6 @@
 using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Kernels;
 using NanoChat.Appliance.Notebooks;
 using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Storage;
@@ -23,6 +24,7 @@ public partial class Program
         builder.Services.AddPages();                   // Scriban templates rendered from the binary
         builder.Services.AddProjects();                // projects of a user
         builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
+        builder.Services.AddKernels(options);          // one sandboxed Python worker per user, execution logs
         builder.Services.AddOpenApi();                 // /openapi/v1.json
         configure?.Invoke(builder);
 
@@ -39,6 +41,7 @@ public partial class Program
         app.MapAccounts();                             // /api/auth/*, /api/me, /login, /register, /logout
         app.MapProjects();                             // /api/projects, / and /projects/{id}
         app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
+        app.MapKernels();                              // /api/execute/stream, /api/executions, /api/kernel
         return app;
     }
 }

@@ -26,6 +26,9 @@ public sealed class ApplianceOptions
     /// <summary>Revisions kept per notebook in the history table.</summary>
     public int RevisionsKeptPerNotebook { get; set; } = 50;
 
+    /// <summary>Students' workers: limits, timeouts, output bounds.</summary>
+    public Kernels.KernelOptions Kernels { get; } = new();
+
     /// <summary>Flags of sub-commands that are not appliance-wide settings (e.g. `--role`).</summary>
     public Dictionary<string, string> Extra { get; } = [];
 
@@ -52,6 +55,6 @@ public sealed class ApplianceOptions
             return $"The Python interpreter '{PythonPath}' given with --python does not exist.";
         if (NanochatDirectory is not null && !Directory.Exists(NanochatDirectory))
             return $"The nanochat checkout '{NanochatDirectory}' given with --nanochat does not exist.";
-        return null;
+        return Kernels.Validate();
     }
 }
