@@ -28,9 +28,19 @@ public sealed class EditorSession : IAsyncDisposable
     public BrowserFixture Browser { get; }
     public long ProjectId { get; private set; }
 
-    public static async Task<EditorSession> StartAsync(BrowserFixture browser, string username = "ada")
+    /// <summary>Uncaught exceptions and console errors of every page opened (shown when a test fails).</summary>
+    public List<string> PageErrors { get; } = [];
+
+    /// <summary>Debian's python3 runs the cells when a test needs a kernel.</summary>
+    public const string DebianPython = "/usr/bin/python3";
+
+    public static async Task<EditorSession> StartAsync(BrowserFixture browser, string username = "ada", bool withKernel = false)
     {
-        var server = await ApplianceServer.StartAsync();
+        var server = await ApplianceServer.StartAsync(configure: options =>
+        {
+            if (withKernel)
+                options.PythonPath = DebianPython;
+        });
         var user = await server.SignUpAsync(username, Password);
         var session = new EditorSession(server, user, browser);
         var project = await user.Http.PostAsJsonAsync("/api/projects", new { name = "Class" });
@@ -64,6 +74,12 @@ public sealed class EditorSession : IAsyncDisposable
         context.SetDefaultTimeout(15_000);
         _contexts.Add(context);
         var page = await context.NewPageAsync();
+        page.PageError += (_, error) => PageErrors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+                PageErrors.Add(message.Text);
+        };
         await page.GotoAsync($"/login?returnUrl=%2Fnotebooks%2F{notebookId}");
         await page.FillAsync("#username", User.Username);
         await page.FillAsync("#password", Password);

@@ -156,7 +156,7 @@ export class NotebookPage {
     const index = this.indexOf(cell);
     switch (action) {
       case 'edit': return this.select(cell, { mode: 'edit' });
-      case 'run': return this.runCell(cell, 'stay');
+      case 'run': case 'run-cell': return this.runCell(cell, 'stay');
       case 'run-advance': return this.runCell(cell, 'advance');
       case 'run-insert': return this.runCell(cell, 'insert');
       case 'run-all': return this.runMany(this.cells);
