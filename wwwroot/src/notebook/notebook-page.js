@@ -44,6 +44,7 @@ export class NotebookPage {
     installCommandKeys(this);
     this.list.dataset.loading = 'false';
     this.root.dataset.ready = 'true';
+    performance.mark('notebook-ready'); // time to interactive, read by bench/editor
     this.reattach(notebook);
   }
 

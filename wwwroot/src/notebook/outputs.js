@@ -152,6 +152,8 @@ export class OutputArea {
 
   #renderStream(item) {
     const pre = item.dom;
+    // Follow the newest line unless the reader scrolled up to read something.
+    const following = pre.scrollHeight - pre.scrollTop - pre.clientHeight < 24;
     const hidden = item.text.hiddenLines;
     setTerminalText(pre.head, item.text.headText());
     if (hidden > 0) {
@@ -170,6 +172,7 @@ export class OutputArea {
       pre.marker.hidden = true;
     }
     setTerminalText(pre.tail, item.text.tailText());
+    if (following) pre.scrollTop = pre.scrollHeight;
   }
 
   /** nbformat v4 outputs for saving: stream text bounded (head, marker, tail). */
