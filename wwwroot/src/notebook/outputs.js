@@ -7,6 +7,7 @@ import { StreamText } from './stream-text.js';
 import { createOutputFrame, forgetOutputFrames } from './output-frame.js';
 
 const MAX_RICH_OUTPUTS = 50;
+const FRAME_BUDGET_MS = 10; // work per animation frame before yielding to input
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[/;
@@ -60,17 +61,25 @@ export class OutputArea {
   /** One event of the execute stream; applied on the next animation frame. */
   push(event) {
     this.pending.push(event);
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush(FRAME_BUDGET_MS));
   }
 
-  /** Applies every queued event now (also used by tests and before saving). */
-  flush() {
+  /**
+   * Applies queued events: all of them (tests, before saving, at the end of a run), or as many as
+   * fit in a frame's budget, leaving the rest for the next frame so input is never starved.
+   */
+  flush(budgetMs = Infinity) {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
-    const events = this.pending;
-    this.pending = [];
-    for (const event of events) this.#applyEvent(event);
+    const started = performance.now();
+    let applied = 0;
+    while (applied < this.pending.length) {
+      this.#applyEvent(this.pending[applied++]);
+      if (performance.now() - started > budgetMs) break;
+    }
+    this.pending = applied === this.pending.length ? [] : this.pending.slice(applied);
     this.#render();
+    if (this.pending.length) this.frame = requestAnimationFrame(() => this.flush(FRAME_BUDGET_MS));
   }
 
   #applyEvent(event) {

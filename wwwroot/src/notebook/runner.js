@@ -5,6 +5,7 @@ import { antiforgeryToken } from './api.js';
 import { readServerSentEvents } from './sse.js';
 
 const RETRY_MS = [500, 1000, 2000, 4000, 8000]; // backoff between reconnects, then every 8 s
+const YIELD_EVERY_EVENTS = 200;
 
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
@@ -35,6 +36,7 @@ async function follow(firstResponse, executionId, lastEventId, onEvent) {
   let response = firstResponse;
   let last = lastEventId;
   let id = executionId;
+  let handled = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       if (!response) {
@@ -55,6 +57,8 @@ async function follow(firstResponse, executionId, lastEventId, onEvent) {
         if (data.type === 'execution' && data.executionId) id = data.executionId;
         onEvent(data);
         if (data.type === 'done') return data;
+        // A network chunk can hold thousands of events; let input and rendering in between.
+        if (++handled % YIELD_EVERY_EVENTS === 0) await sleep(0);
         attempt = 0;
       }
     } catch {
