@@ -116,4 +116,27 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         var stored = (await session.GetNotebookAsync(id))["cells"]![0]!["outputs"]![0]!;
         Assert.Contains("tick 11", (string)stored["text"]!);
     }
+
+    [BrowserFact]
+    public async Task Restart_kernel_forgets_variables_and_the_badge_follows_the_kernel()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Restart",
+            new { type = "code", source = "remembered = 42" },
+            new { type = "code", source = "print(remembered)" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run all", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 1, "done");
+        Assert.Equal("42\n", await Cell(page, 1).Locator(".output-stdout").TextContentAsync());
+        await page.WaitForFunctionAsync("() => /idle · [\\d.]+ [KMG]B/.test(document.querySelector('#kernel-badge').textContent)", null, new() { Timeout = 30_000 });
+        Assert.Matches(@"Kernel: idle · [\d.]+ [KMG]B", await page.Locator("#kernel-badge").TextContentAsync());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Restart kernel", Exact = true }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('#kernel-badge').dataset.state === 'idle'", null, new() { Timeout = 60_000 });
+        await Cell(page, 1).Locator(".prompt").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 1, "error");
+        Assert.Contains("NameError", await Cell(page, 1).Locator(".output-error").TextContentAsync());
+        Assert.Equal("[1]", await Cell(page, 1).Locator(".prompt").TextContentAsync());
+    }
 }
