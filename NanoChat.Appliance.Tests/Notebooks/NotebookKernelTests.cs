@@ -139,4 +139,24 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         Assert.Contains("NameError", await Cell(page, 1).Locator(".output-error").TextContentAsync());
         Assert.Equal("[1]", await Cell(page, 1).Locator(".prompt").TextContentAsync());
     }
+
+    [BrowserFact]
+    public async Task Output_produced_while_the_page_was_closed_is_shown_and_stored_on_reopening()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Away", new { type = "code", source = "import time\nprint('before', flush=True)\ntime.sleep(2)\nprint('while away')" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('.output-stdout')?.textContent.includes('before')", null, new() { Timeout = 60_000 });
+        await page.Context.CloseAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !(await session.User.Http.GetStringAsync($"/api/notebooks/{id}/executions")).Contains("\"ok\"", StringComparison.Ordinal))
+            await Task.Delay(200);
+
+        var again = await session.OpenAsync(id);
+        await again.WaitForFunctionAsync("() => document.querySelector('.output-stdout')?.textContent === 'before\\nwhile away\\n'");
+        Assert.Equal("done", await Cell(again, 0).GetAttributeAsync("data-state"));
+        await EditorSession.WaitSavedAsync(again);
+        Assert.Equal("before\nwhile away\n", (string)(await session.GetNotebookAsync(id))["cells"]![0]!["outputs"]![0]!["text"]!);
+    }
 }
