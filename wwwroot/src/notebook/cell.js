@@ -5,7 +5,6 @@ import { createEditor } from './editor.js';
 import { OutputArea } from './outputs.js';
 import { showMarkdown, renderMarkdown } from './markdown.js';
 
-let counter = 0;
 export function newCellId() {
   return (crypto.randomUUID?.() ?? `${Date.now()}${Math.random()}`).replace(/[^a-z0-9]/gi, '').slice(0, 12);
 }
@@ -21,7 +20,6 @@ export class Cell {
     this.state = 'idle'; // idle | queued | running | done | error
     this.renderedHtml = null;
     this.editing = this.type !== 'markdown';
-    this.number = ++counter;
     this.#build(data.source ?? '');
     this.outputs.load(data.outputs ?? []);
   }
@@ -50,7 +48,7 @@ export class Cell {
     this.editor = createEditor(li.querySelector('.cell-editor'), {
       source,
       type: this.type,
-      label: `Cell ${this.number} source`,
+      label: "Cell source",
       onChange: () => this.page.changed(this),
       onKey: (action) => { this.page.editorKey(this, action); return true; },
       onFocus: () => this.page.select(this, { mode: 'edit' }),

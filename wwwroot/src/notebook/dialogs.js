@@ -48,7 +48,7 @@ export async function showHistory(page, dialog) {
     const li = document.createElement('li');
     const when = new Date(revision.savedAt).toLocaleString();
     const label = document.createElement('span');
-    label.textContent = `Revision ${revision.revision} · ${when} · ${revision.cellCount} cells`;
+    label.textContent = `Revision ${revision.revision} · ${when} · ${revision.cellCount} ${revision.cellCount === 1 ? "cell" : "cells"}`;
     li.append(label);
     if (revision.revision === current) {
       li.append(Object.assign(document.createElement('span'), { textContent: ' (current)', className: 'muted' }));

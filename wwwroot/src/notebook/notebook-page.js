@@ -6,7 +6,8 @@ import { Cell } from './cell.js';
 import { renderMarkdown } from './markdown.js';
 import { Autosave } from './autosave.js';
 import { KernelBadge } from './kernel-badge.js';
-import { execute, attach } from './runner.js';
+import { execute } from './runner.js';
+import { reattachExecutions } from './reattach.js';
 import { installCommandKeys, renderHelp } from './keyboard.js';
 import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
 
@@ -45,7 +46,7 @@ export class NotebookPage {
     this.list.dataset.loading = 'false';
     this.root.dataset.ready = 'true';
     performance.mark('notebook-ready'); // time to interactive, read by bench/editor
-    this.reattach(notebook);
+    reattachExecutions(this, notebook);
   }
 
   async showCells(cellData) {
@@ -267,32 +268,6 @@ export class NotebookPage {
       cell.setState('idle');
     }
     this.changed();
-  }
-
-  /** After a reload: follow executions still running, and pick up outputs finished while away. */
-  async reattach(notebook) {
-    let executions;
-    try { executions = await api('GET', `/api/notebooks/${this.notebookId}/executions`); } catch { return; }
-    for (const record of executions ?? []) {
-      const cell = this.cells.find((c) => c.id === record.cellId);
-      if (!cell || cell.type !== 'code') continue;
-      if (record.status === 'queued' || record.status === 'running') {
-        cell.outputs.clear();
-        cell.setState(record.status);
-        this.running.add(cell);
-        this.kernel.setBusy(true);
-        attach(record.id, 0, (event) => this.onCellEvent(cell, event)).then((done) => this.finish(cell, done));
-      } else if (record.finishedAt && new Date(record.finishedAt) > new Date(notebook.updatedAt)) {
-        try {
-          const finished = await api('GET', `/api/executions/${record.id}`);
-          cell.outputs.load(finished.outputs ?? []);
-          cell.outputs.executionId = record.id;
-          cell.executionCount = finished.executionCount ?? cell.executionCount;
-          cell.setState(finished.status === 'ok' ? 'done' : finished.status);
-          this.changed();
-        } catch { /* keep what the notebook stored */ }
-      }
-    }
   }
 
   downloadLog(executionId) { return downloadExecutionLog(executionId, this.name).catch((error) => this.showAlert(error.message)); }
