@@ -159,4 +159,35 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await EditorSession.WaitSavedAsync(again);
         Assert.Equal("before\nwhile away\n", (string)(await session.GetNotebookAsync(id))["cells"]![0]!["outputs"]![0]!["text"]!);
     }
+
+    private const string RichOutputCode = """
+        import base64
+        PNG = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==')
+        class Figure:
+            def _repr_png_(self):
+                return PNG
+        class Hostile:
+            def _repr_html_(self):
+                return "<p>from the kernel</p><script>document.body.dataset.ran = 'yes'; try { parent.document.title = 'pwned'; } catch (e) { document.body.dataset.blocked = 'yes'; }</script><img src=x onerror=\"try { parent.stolen = document.cookie } catch (e) {}\">"
+        display(Figure())
+        Hostile()
+        """;
+
+    [BrowserFact]
+    public async Task Rich_outputs_from_the_kernel_render_and_html_runs_only_in_the_sandboxed_frame()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Rich", new { type = "code", source = RichOutputCode });
+        var page = await session.OpenAsync(id);
+        var title = await page.TitleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 0, "done");
+        Assert.StartsWith("data:image/png;base64,", await page.Locator(".cell img.output-image").GetAttributeAsync("src"));
+        Assert.Equal(1, await page.Locator(".cell iframe.output-frame[sandbox='allow-scripts']").CountAsync());
+        var frame = page.Frames.First(f => f != page.MainFrame && f.Url.EndsWith("/output-frame", StringComparison.Ordinal));
+        await frame.WaitForFunctionAsync("() => document.body.dataset.ran === 'yes' && document.body.dataset.blocked === 'yes'");
+        Assert.Equal(title, await page.TitleAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.stolen === undefined"));
+        await Screenshots.SaveAsync(page, "editor-rich-outputs");
+    }
 }
