@@ -1,4 +1,5 @@
 using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Chat;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Kernels;
 using NanoChat.Appliance.Notebooks;
@@ -19,12 +20,13 @@ public partial class Program
         builder.Services.AddStorage(options);          // the SQLite file under DATA, migrated at start
         builder.Services.AddApiJson();                 // camelCase, unknown fields rejected
         builder.Services.AddErrorHandling();           // problem details, no stack traces
-        builder.Services.AddAntiforgeryGuard(options);      // CSRF tokens for cookie-authenticated requests
+        builder.Services.AddAntiforgeryGuard(options); // CSRF tokens for cookie-authenticated requests
         builder.Services.AddAccounts(options);         // passwords, throttle, JWT from cookie or header
         builder.Services.AddPages();                   // Scriban templates rendered from the binary
         builder.Services.AddProjects();                // projects of a user
         builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
         builder.Services.AddKernels(options);          // one sandboxed Python worker per user, execution logs
+        builder.Services.AddChat();                    // checkpoints of a user, chat through their kernel
         builder.Services.AddOpenApi();                 // /openapi/v1.json
         configure?.Invoke(builder);
 
@@ -42,6 +44,7 @@ public partial class Program
         app.MapProjects();                             // /api/projects, / and /projects/{id}
         app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
         app.MapKernels();                              // /api/execute/stream, /api/executions, /api/kernel
+        app.MapChat();                                 // /api/checkpoints, /api/chat, /chat
         return app;
     }
 }

@@ -98,6 +98,24 @@ public sealed class KernelControlTests
     }
 
     [Fact]
+    public async Task An_instructor_can_list_and_stop_a_students_kernel_with_a_reason()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var run = session.RunAsync("import time\ntime.sleep(60)");
+        await WaitUntilAsync(async () => (await (await session.Http.GetAsync("/api/kernel")).ReadJsonAsync())["state"]!.ToString() == "busy");
+        var kernels = session.Server.Services.GetRequiredService<NanoChat.Appliance.Kernels.KernelManager>();
+        var listed = Assert.Single(kernels.List());
+        Assert.Equal(session.Student.Id, listed.UserId);
+        Assert.Equal("busy", listed.State);
+        Assert.NotNull(listed.RunningSeconds);
+        await kernels.StopAsync(session.Student.Id, "Stopped by the instructor.");
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("killed", result.Status);
+        Assert.Equal("Stopped by the instructor.", (string?)result.Done["reason"]);
+        Assert.Equal("stopped", Assert.Single(kernels.List()).State);
+    }
+
+    [Fact]
     public async Task Queued_cells_run_in_order_and_the_queue_is_visible()
     {
         await using var session = await KernelSession.StartAsync();

@@ -17,8 +17,8 @@ public sealed class ApplianceOptions
     /// <summary>Absolute lifetime of a sign-in token; security.md caps it at 14 days.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>Kiosk idle sign-out in minutes; 0 turns it off.</summary>
-    public int IdleSignoutMinutes { get; set; } = 30;
+    /// <summary>Kiosk idle sign-out in minutes (fractions allowed); 0 turns it off.</summary>
+    public double IdleSignoutMinutes { get; set; } = 30;
 
     /// <summary>Largest request body in bytes (a notebook with images fits; a 1 GB upload does not).</summary>
     public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;

@@ -20,6 +20,9 @@ public static class KernelCommandEntry
         if (!flags.TryGetValue("socket", out var socket) || !flags.TryGetValue("user", out var user) || !flags.TryGetValue("python", out var python))
             return Task.FromResult(CommandLine.Fail("'kernel' needs --socket PATH --user NAME --python PATH (it is started by the web process)."));
         var fraction = flags.TryGetValue("gpu-fraction", out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : 0;
-        return Task.FromResult(KernelWorker.Run(new WorkerArguments(socket, user, python, flags.GetValueOrDefault("nanochat"), fraction)));
+        var known = flags.TryGetValue("libpython", out var library)
+            ? new PythonInstallation(python, library, flags.GetValueOrDefault("python-version") ?? "", "", false)
+            : null;
+        return Task.FromResult(KernelWorker.Run(new WorkerArguments(socket, user, python, flags.GetValueOrDefault("nanochat"), fraction, known)));
     }
 }

@@ -26,7 +26,7 @@ public sealed class ExecutionStore(Database database, ApplianceOptions options)
         var now = SqliteCommandExtensions.Now();
         var id = Convert.ToInt64(connection.Scalar(
             "INSERT INTO executions (user_id, notebook_id, cell_id, status, log_path, created_at) VALUES ($user, $notebook, $cell, 'queued', '', $now) RETURNING id;",
-            transaction, ("$user", userId), ("$notebook", notebookId), ("$cell", cellId), ("$now", now)), CultureInfo.InvariantCulture);
+            transaction, ("$user", userId), ("$notebook", notebookId == 0 ? null : notebookId), ("$cell", cellId), ("$now", now)), CultureInfo.InvariantCulture);
         var path = Path.Combine(LogsFolder(userId), string.Create(CultureInfo.InvariantCulture, $"{id}.log"));
         connection.Execute("UPDATE executions SET log_path = $path WHERE id = $id;", transaction, ("$path", path), ("$id", id));
         return Find(connection, transaction, userId, id)!;
@@ -69,7 +69,7 @@ public sealed class ExecutionStore(Database database, ApplianceOptions options)
         connection.Query($"SELECT {Columns} FROM executions WHERE id = $id AND user_id = $user;", Map, transaction, ("$id", id), ("$user", userId)).FirstOrDefault();
 
     private static ExecutionRecord Map(SqliteDataReader reader) => new(
-        reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
+        reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
         reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7), reader.GetInt64(8),
         reader.ReadTime(9), reader.IsDBNull(10) ? null : reader.ReadTime(10), reader.IsDBNull(11) ? null : reader.ReadTime(11));
 

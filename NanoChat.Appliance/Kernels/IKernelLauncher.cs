@@ -13,7 +13,7 @@ public interface IKernelLauncher
 }
 
 /// <summary>Everything a launcher needs to start one user's worker.</summary>
-public sealed record KernelLaunch(long UserId, string Username, string Workspace, string SocketPath, string Python);
+public sealed record KernelLaunch(long UserId, string Username, string Workspace, string SocketPath, Worker.PythonInstallation Python);
 
 /// <summary>
 /// A started worker as the web process sees it: the OS process (bwrap or the worker itself), its

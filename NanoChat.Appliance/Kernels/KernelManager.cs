@@ -12,16 +12,28 @@ namespace NanoChat.Appliance.Kernels;
 public sealed class KernelManager(KernelServices services, SandboxStatus sandbox, ILogger<KernelManager> logger) : BackgroundService
 {
     private const int CullCheckSeconds = 15;
+
+    /// <summary>Old logs are pruned on every this-many-th execution (pruning is a query per user).</summary>
+    private const int PruneEvery = 20;
     private readonly ConcurrentDictionary<long, UserKernel> _kernels = new();
     private readonly ConcurrentDictionary<long, Execution> _live = new();
 
     public SandboxStatus Sandbox => sandbox;
 
-    public Execution Submit(long userId, string username, long notebookId, string? cellId, string code)
+    /// <summary>Namespace of chat replies in a user's worker: apart from every notebook's globals.</summary>
+    public const string ChatNamespace = "chat";
+
+    public Execution Submit(long userId, string username, long notebookId, string? cellId, string code) =>
+        Submit(userId, username, notebookId, cellId, code, string.Create(CultureInfo.InvariantCulture, $"notebook-{notebookId}"));
+
+    /// <summary>A chat reply: queued with the user's cells (they take turns), run in <see cref="ChatNamespace"/>.</summary>
+    public Execution SubmitChat(long userId, string username, string code) => Submit(userId, username, 0, null, code, ChatNamespace);
+
+    private Execution Submit(long userId, string username, long notebookId, string? cellId, string code, string @namespace)
     {
         var record = services.Store.Create(userId, notebookId, cellId);
         var log = new ExecutionLog(record.LogPath, services.Options.MaxLogBytesPerExecution);
-        var execution = new Execution(record, code, log, string.Create(CultureInfo.InvariantCulture, $"notebook-{notebookId}"));
+        var execution = new Execution(record, code, log, @namespace);
         _live[execution.Id] = execution;
         _ = execution.Finished.ContinueWith(_ => _live.TryRemove(execution.Id, out Execution? _), TaskScheduler.Default);
         var kernel = For(userId, username);
@@ -29,7 +41,8 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
         log.Append(Execution.Event("execution", ("executionId", execution.Id), ("notebookId", notebookId), ("cellId", cellId),
             ("queuePosition", kernel.Snapshot().QueueLength + (kernel.IsIdle ? 0 : 1))));
         kernel.Enqueue(execution);
-        _ = Task.Run(() => services.Store.PruneLogs(userId));
+        if (execution.Id % PruneEvery == 0)
+            _ = Task.Run(() => services.Store.PruneLogs(userId));
         return execution;
     }
 
@@ -42,6 +55,10 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
     public IReadOnlyList<KernelSnapshot> List() => [.. _kernels.Values.Select(kernel => kernel.Snapshot()).OrderBy(snapshot => snapshot.Username, StringComparer.Ordinal)];
 
     public Task PrewarmAsync(long userId, string username) => For(userId, username).PrewarmAsync();
+
+    /// <summary>Stops one of a user's executions without touching their other cells.</summary>
+    public Task CancelAsync(long userId, Execution execution) =>
+        _kernels.TryGetValue(userId, out var kernel) ? kernel.CancelAsync(execution) : Task.CompletedTask;
 
     public Task<bool> InterruptAsync(long userId) =>
         _kernels.TryGetValue(userId, out var kernel) ? kernel.InterruptAsync() : Task.FromResult(false);

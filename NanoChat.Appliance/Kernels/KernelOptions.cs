@@ -47,6 +47,12 @@ public sealed class KernelOptions
     /// <summary>Put workers in cgroups when the hierarchy is writable.</summary>
     public bool UseCgroups { get; set; } = true;
 
+    /// <summary>
+    /// Test kernels that misbehave on purpose (jupyter_client style): passed to workers as
+    /// NANOCHAT_TEST_KERNEL_MISBEHAVE ("crash-on-start", "slow-start:SECONDS"). Null in production.
+    /// </summary>
+    public string? TestMisbehave { get; set; }
+
     public string? Validate()
     {
         if (MemoryLimitBytes < 256L * 1024 * 1024)

@@ -19,7 +19,7 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
     {
         var workspace = Path.Combine(options.WorkspacesDirectory, userId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(workspace);
-        var interpreter = await Task.Run(python.Resolve);
+        var interpreter = await Task.Run(python.Describe);
         var folder = Path.Combine(_socketsRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         if (!OperatingSystem.IsWindows())

@@ -50,6 +50,8 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         start.Environment["NANOCHAT_CGROUP_PROCS"] = cgroup is null ? "" : string.Join(' ', cgroup.ProcsFiles);
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_TieredPGO"] = "0";
+        if (options.Kernels.TestMisbehave is { } misbehave)
+            start.Environment[Worker.KernelWorker.MisbehaveVariable] = misbehave;
         if (options.NanochatDirectory is not null)
             start.Environment["NANOCHAT_BASE_DIR"] = Path.Combine(request.Workspace, ".cache", "nanochat");
 
@@ -93,9 +95,11 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         var command = new List<string>();
         var self = Environment.ProcessPath ?? throw new KernelStartException("The appliance cannot tell where its own binary is.");
         command.Add(self);
+        // Under `dotnet` (tests, `dotnet NanoChat.Appliance.dll serve`) the app is a dll next to us;
+        // a published single-file binary is ProcessPath itself.
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-            command.Add(typeof(LocalKernelLauncher).Assembly.Location);
-        command.AddRange(["kernel", "--socket", request.SocketPath, "--user", request.Username, "--python", request.Python,
+            command.Add(Path.Combine(AppContext.BaseDirectory, "NanoChat.Appliance.dll"));
+        command.AddRange(["kernel", "--socket", request.SocketPath, "--user", request.Username, "--python", request.Python.Executable, "--libpython", request.Python.LibraryPath, "--python-version", request.Python.Version,
             "--gpu-fraction", options.Kernels.GpuMemoryFraction.ToString(CultureInfo.InvariantCulture)]);
         if (options.NanochatDirectory is { } nanochat)
             command.AddRange(["--nanochat", Path.GetFullPath(nanochat)]);

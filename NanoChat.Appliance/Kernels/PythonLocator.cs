@@ -16,16 +16,32 @@ public sealed class PythonLocator(ApplianceOptions options, ILogger<PythonLocato
 
     private readonly object _lock = new();
     private string? _resolved;
+    private Worker.PythonInstallation? _installation;
 
     public string VenvDirectory => Path.Combine(options.DataDirectoryFullPath, "python");
 
     /// <summary>A folder under DATA the sandbox must show read-only (the appliance venv), or null.</summary>
     public string? FolderToExpose => _resolved?.StartsWith(VenvDirectory + "/", StringComparison.Ordinal) == true ? VenvDirectory : null;
 
-    public string Resolve()
+    public string Resolve() => Describe().Executable;
+
+    /// <summary>The chosen interpreter and its libpython, probed once (workers then skip their own probe).</summary>
+    public Worker.PythonInstallation Describe()
     {
         lock (_lock)
-            return _resolved ??= Find();
+        {
+            if (_installation is not null)
+                return _installation;
+            _resolved ??= Find();
+            try
+            {
+                return _installation = Worker.PythonDiscovery.Discover(_resolved);
+            }
+            catch (Worker.PythonDiscoveryException error)
+            {
+                throw new KernelStartException(error.Message);
+            }
+        }
     }
 
     private string Find()

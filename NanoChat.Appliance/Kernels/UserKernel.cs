@@ -88,6 +88,36 @@ public sealed class UserKernel
         return true;
     }
 
+    /// <summary>
+    /// Stops one execution and nothing else (chat's Stop button): dropped if still queued, interrupted
+    /// if running, with the same grace-period kill as <see cref="InterruptAsync"/>.
+    /// </summary>
+    public async Task CancelAsync(Execution execution)
+    {
+        WorkerConnection? worker;
+        bool wasQueued, isRunning;
+        lock (_lock)
+        {
+            wasQueued = _queue.Remove(execution);
+            isRunning = ReferenceEquals(_running, execution);
+            worker = _worker;
+        }
+        if (wasQueued)
+        {
+            _services.Finish(execution, ExecutionStatus.Interrupted, null, 0, "Stopped before it started.");
+            return;
+        }
+        if (!isRunning || worker is null)
+            return;
+        await worker.SendAsync(new InterruptCommand(execution.Key));
+        var grace = TimeSpan.FromSeconds(_services.Options.InterruptGraceSeconds);
+        _ = Task.Delay(grace).ContinueWith(_ =>
+        {
+            if (!execution.Finished.IsCompleted)
+                worker.Stop($"The reply did not stop within {grace.TotalSeconds:0.#} s, so the kernel was restarted. Variables are lost.");
+        }, TaskScheduler.Default);
+    }
+
     /// <summary>Ends the worker (running and queued cells end with <paramref name="reason"/>); a new one starts on the next cell, or now when <paramref name="startAgain"/>.</summary>
     public async Task StopAsync(string reason, bool startAgain)
     {
@@ -166,7 +196,7 @@ public sealed class UserKernel
             return;
         execution.StartedAt = DateTimeOffset.UtcNow;
         execution.Status = ExecutionStatus.Running;
-        _services.Store.MarkRunning(execution.Id);
+        _ = Task.Run(() => _services.Store.MarkRunning(execution.Id)); // off the critical path; guarded by status = 'queued'
         execution.Log.Append(Execution.Event("status", ("state", ExecutionStatus.Running)));
         worker.Current = execution;
         await worker.SendAsync(new ExecuteCommand(execution.Key, execution.Namespace, execution.Code));

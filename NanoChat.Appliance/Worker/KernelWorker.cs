@@ -28,7 +28,8 @@ public static class KernelWorker
         PythonInstallation python;
         try
         {
-            python = PythonDiscovery.Discover(arguments.Python);
+            // The web process probes the interpreter once and passes libpython; alone, probe here.
+            python = arguments.Known ?? PythonDiscovery.Discover(arguments.Python);
         }
         catch (PythonDiscoveryException error)
         {
@@ -61,6 +62,8 @@ public static class KernelWorker
             }
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var trace = Environment.GetEnvironmentVariable("NANOCHAT_KERNEL_TRACE") == "1";
         var capture = new OutputCapture(Send);
         capture.Start();
         var host = new PythonHost(capture, Send);
@@ -73,6 +76,8 @@ public static class KernelWorker
             capture.Diagnostic($"Python at '{python.Executable}' ({python.LibraryPath}) could not be initialised: {error.Message}");
             NativeMethods._exit(StartFailure);
         }
+        if (trace)
+            capture.Diagnostic($"kernel trace: process up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms, Python initialised in {clock.ElapsedMilliseconds} ms");
         Send(new StartedNotification(Environment.ProcessId, host.Version, python.Executable));
 
         var executions = new BlockingCollection<ExecuteCommand>();
@@ -140,4 +145,4 @@ public static class KernelWorker
 }
 
 /// <summary>The worker's command line, as the web process's launcher writes it.</summary>
-public sealed record WorkerArguments(string Socket, string User, string Python, string? Nanochat, double GpuFraction);
+public sealed record WorkerArguments(string Socket, string User, string Python, string? Nanochat, double GpuFraction, PythonInstallation? Known = null);

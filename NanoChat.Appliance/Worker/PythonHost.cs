@@ -29,8 +29,9 @@ public sealed class PythonHost
         _send = send;
     }
 
-    // Registers the embedded modules: appliance_kernel and appliance now, the matplotlib backend
-    // lazily (importing it imports matplotlib, which a cell may never need).
+    // Registers the embedded modules: appliance_magics, appliance_kernel and appliance now; the
+    // matplotlib backend and the chat generator lazily (one imports matplotlib, the other torch,
+    // which a cell may never need).
     private const string Bootstrap = """
         import sys, types, signal, importlib.abc, importlib.util
         def _load(name):
@@ -41,12 +42,13 @@ public sealed class PythonHost
             return module
         class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             def find_spec(self, name, path=None, target=None):
-                return importlib.util.spec_from_loader(name, self) if name == "appliance._inline_backend" else None
+                return importlib.util.spec_from_loader(name, self) if name in ("appliance._inline_backend", "appliance_chat") else None
             def create_module(self, spec):
                 return None
             def exec_module(self, module):
-                module.__file__ = "<appliance>/appliance/_inline_backend.py"
+                module.__file__ = "<appliance>/" + module.__name__.replace(".", "/") + ".py"
                 exec(compile(sources[module.__name__], module.__file__, "exec"), module.__dict__)
+        _load("appliance_magics")
         _load("appliance_kernel")
         _load("appliance")
         sys.meta_path.insert(0, _Finder())
@@ -78,7 +80,7 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py") })
+            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py") })
                 sources[module] = new PyString(ReadResource(resource));
             globals["nanochat"] = nanochatDirectory is null ? PyObject.None : new PyString(nanochatDirectory);
             PythonEngine.Exec(Bootstrap, globals);

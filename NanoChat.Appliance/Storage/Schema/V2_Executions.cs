@@ -12,7 +12,7 @@ public sealed class V2_Executions : ISchemaMigration
         CREATE TABLE executions (
             id INTEGER PRIMARY KEY,
             user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            notebook_id INTEGER NOT NULL REFERENCES notebooks(id) ON DELETE CASCADE,
+            notebook_id INTEGER REFERENCES notebooks(id) ON DELETE CASCADE, -- NULL: a chat reply
             cell_id TEXT,
             status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'ok', 'error', 'interrupted', 'killed')),
             execution_count INTEGER,

@@ -2,7 +2,7 @@
 # Embedded in the binary and executed once at worker start (Worker/PythonHost.cs). The C# half
 # owns the process, the socket and fd-level output capture; this half owns what a cell *means*:
 # the last expression is displayed, tracebacks show the cell's own lines, matplotlib figures are
-# shown at the end, `!cmd` runs through the shell, `%time`/`%timeit` work, other magics are refused.
+# shown at the end; `!cmd` lines and magics are rewritten by kernel_magics.py (appliance_magics).
 import ast
 import base64
 import builtins
@@ -19,6 +19,8 @@ import threading
 import time
 import traceback
 
+from appliance_magics import MagicError, expand, line_magic, shell, time_statement, timeit_statement, transform, unsupported  # noqa: F401  (used by transformed cells)
+
 _host = None            # the .NET side: _host.Emit(kind, json_text), set by install()
 _namespaces = {}        # namespace name -> globals dict (one per notebook)
 _execution_count = 0
@@ -26,11 +28,6 @@ _current_id = ""
 _gpu_fraction = None
 _gpu_fraction_done = False
 _running = threading.Event()    # set while a cell runs: the flusher sleeps otherwise
-SUPPORTED_MAGICS = ("%time", "%%time", "%timeit", "%%timeit", "%matplotlib", "%pip", "%cd", "%pwd", "%env")
-
-
-class MagicError(Exception):
-    """A magic this appliance does not support; shown as a one-line error in the cell."""
 
 
 def install(host, gpu_fraction):
@@ -38,7 +35,31 @@ def install(host, gpu_fraction):
     _host = host
     _gpu_fraction = gpu_fraction
     os.environ["MPLBACKEND"] = "module://appliance._inline_backend"
+    _buffer_std_streams()
     threading.Thread(target=_flush_loop, name="appliance-flush", daemon=True).start()
+
+
+def _buffer_std_streams():
+    # The embedded interpreter starts with unbuffered stdio (one write() per print, 5x slower on
+    # 100k lines). Buffer both streams; the flusher thread and the flush before every child process
+    # keep output prompt and in order.
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        stream = io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False), 64 * 1024),
+                                  encoding="utf-8", errors="backslashreplace", line_buffering=False)
+        setattr(sys, name, stream)
+        setattr(sys, "__%s__" % name, stream)
+    original_system = os.system
+
+    def system(command):
+        _flush_std()
+        return original_system(command)
+    os.system = system
+    original_execute_child = subprocess.Popen._execute_child
+
+    def execute_child(self, *args, **kwargs):
+        _flush_std()
+        return original_execute_child(self, *args, **kwargs)
+    subprocess.Popen._execute_child = execute_child
 
 
 def _flush_loop():
@@ -146,111 +167,6 @@ def flush_figures():
                          "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
                                   "text/plain": "<Figure size %dx%d with %d Axes>" % (width, height, len(figure.axes))}})
     pyplot.close("all")
-
-
-# ---------------------------------------------------------------- magics and shell lines
-
-def expand(command, ns):
-    def field(match):
-        try:
-            return str(eval(match.group(1), ns))
-        except Exception:
-            return match.group(0)
-    command = re.sub(r"\{([^{}]+)\}", field, command)
-    return re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", lambda m: str(ns[m.group(1)]) if m.group(1) in ns else m.group(0), command)
-
-
-def shell(command):
-    """Runs a `!command` line through /bin/sh in the current folder; output streams into the cell."""
-    _flush_std()
-    process = subprocess.Popen(command, shell=True)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(2)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        raise
-
-
-def time_statement(code, ns):
-    started_wall, started_cpu = time.perf_counter(), time.process_time()
-    try:
-        return run_source(code, ns, "<%time>", display_last=True)
-    finally:
-        wall, cpu = time.perf_counter() - started_wall, time.process_time() - started_cpu
-        print("CPU times: total: %s\nWall time: %s" % (_format_seconds(cpu), _format_seconds(wall)))
-
-
-def timeit_statement(code, ns):
-    import timeit
-    timer = timeit.Timer(code, globals=ns)
-    number, _ = timer.autorange()
-    runs = [t / number for t in timer.repeat(repeat=7, number=number)]
-    mean = sum(runs) / len(runs)
-    std = (sum((r - mean) ** 2 for r in runs) / len(runs)) ** 0.5
-    print("%s ± %s per loop (mean ± std. dev. of 7 runs, %d loops each)" % (_format_seconds(mean), _format_seconds(std), number))
-
-
-def _format_seconds(seconds):
-    for unit, scale in (("s", 1), ("ms", 1e3), ("µs", 1e6), ("ns", 1e9)):
-        if seconds * scale >= 1 or unit == "ns":
-            return "%.3g %s" % (seconds * scale, unit)
-
-
-def line_magic(name, argument, ns):
-    if name == "time":
-        return time_statement(argument, ns)
-    elif name == "timeit":
-        timeit_statement(argument, ns)
-    elif name == "matplotlib":
-        pass  # figures are always shown inline here
-    elif name == "pip":
-        shell("%s -m pip %s" % (sys.executable, argument))
-    elif name == "cd":
-        os.chdir(os.path.expanduser(argument or "~"))
-        print(os.getcwd())
-    elif name == "pwd":
-        return os.getcwd()
-    elif name == "env":
-        if "=" in argument:
-            key, _, value = argument.partition("=")
-            os.environ[key.strip()] = value.strip()
-        elif argument:
-            return os.environ.get(argument.strip())
-        else:
-            return dict(os.environ)
-    else:
-        raise MagicError(unsupported("%" + name))
-
-
-def unsupported(magic):
-    return "%s is not supported in this appliance; supported magics: %s, and !command lines." % (magic, ", ".join(SUPPORTED_MAGICS))
-
-
-_SHELL_LINE = re.compile(r"^(\s*)!(.*)$")
-_MAGIC_LINE = re.compile(r"^(\s*)%([A-Za-z_]\w*)\s*(.*)$")
-_ASSIGN_SHELL = re.compile(r"^(\s*)([A-Za-z_][\w, ]*)=\s*!(.*)$")
-
-
-def transform(source):
-    """Rewrites `!cmd` and `%magic` lines into calls; returns plain Python."""
-    lines = source.split("\n")
-    out = []
-    for line in lines:
-        match = _SHELL_LINE.match(line)
-        if match:
-            out.append("%s(__appliance_kernel__.shell(__appliance_kernel__.expand(%r, globals())), None)[1]" % (match.group(1), match.group(2)))
-            continue
-        match = _MAGIC_LINE.match(line)
-        if match and not line.lstrip().startswith("%%"):
-            out.append("%s__appliance_kernel__.line_magic(%r, %r, globals())" % match.groups())
-            continue
-        out.append(line)
-    return "\n".join(out)
 
 
 # ---------------------------------------------------------------- running a cell
