@@ -190,4 +190,26 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         Assert.True(await page.EvaluateAsync<bool>("() => window.stolen === undefined"));
         await Screenshots.SaveAsync(page, "editor-rich-outputs");
     }
+
+    [BrowserFact]
+    public async Task Long_output_keeps_head_and_tail_and_the_full_log_downloads()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Long", new { type = "code", source = "for i in range(5000):\n    print(f'row {i}')" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 0, "done");
+        var shown = await page.Locator(".output-stdout").TextContentAsync();
+        Assert.StartsWith("row 0\n", shown);
+        Assert.EndsWith("row 4999\n", shown);
+        Assert.Contains("lines not shown here", shown);
+        Assert.DoesNotContain("row 2500\n", shown);
+
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Download the full log" }).ClickAsync());
+        var path = await download.PathAsync();
+        var lines = await File.ReadAllLinesAsync(path!);
+        Assert.Equal(5000, lines.Length);
+        Assert.Equal("row 2500", lines[2500]);
+    }
 }
