@@ -36,6 +36,14 @@ public sealed class NotebookMarkdownAndOfflineTests(BrowserFixture browser)
         await page.Keyboard.PressAsync("Enter");
         await cell.Locator(".cm-editor").WaitForAsync();
         Assert.Equal("edit", await page.GetAttributeAsync("section.notebook", "data-mode"));
+
+        // Alt+Enter renders it and inserts a new code cell below, ready for typing.
+        await page.Keyboard.PressAsync("Alt+Enter");
+        await cell.Locator(".markdown .katex-display").WaitForAsync();
+        Assert.Equal(3, await page.Locator(".cell").CountAsync()); // the earlier Shift+Enter on the last cell added one too
+        Assert.Equal("code", await page.Locator(".cell").Nth(1).GetAttributeAsync("data-type"));
+        await page.Keyboard.TypeAsync("typed_below = 1");
+        Assert.Equal("typed_below = 1", await page.Locator(".cell").Nth(1).Locator(".cm-content").TextContentAsync());
         await EditorSession.WaitSavedAsync(page);
         Assert.Contains("- [x] done", (string)(await session.GetNotebookAsync(id))["cells"]![0]!["source"]!);
         Assert.DoesNotContain(session.PageErrors, error => error.Contains("Content Security Policy", StringComparison.Ordinal));
