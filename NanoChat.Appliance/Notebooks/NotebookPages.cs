@@ -11,22 +11,15 @@ public static class NotebookPages
     {
         var pages = app.MapGroup("").RequireAuthorization().ExcludeFromDescription();
 
-        pages.MapGet("/notebooks/{id:long}", (long id, HttpContext http, PageRenderer renderer, NotebookStore notebooks, ProjectStore projects, MarkdownRendering markdown) =>
+        // The editor: the page carries the notebook's id, project and revision; the cells come from the
+        // JSON API (one source of truth for the page, scripts and tests) and are built by notebook.js.
+        pages.MapGet("/notebooks/{id:long}", (long id, HttpContext http, PageRenderer renderer, NotebookStore notebooks, ProjectStore projects) =>
         {
             var notebook = notebooks.Find(http.User.Id(), id);
             if (notebook is null)
                 return renderer.Page(http, "errors/not_found.html", "Not found", null, 404);
             var project = projects.Find(http.User.Id(), notebook.ProjectId);
-            var cells = notebook.Cells.Select(cell => new
-            {
-                cell.Id,
-                cell.Type,
-                cell.Source,
-                cell.ExecutionCount,
-                Html = cell.Type == "markdown" ? new TrustedHtml(markdown.ToSafeHtml(cell.Source)) : null,
-                Outputs = OutputText.Summaries(cell.Outputs),
-            });
-            return renderer.Page(http, "notebooks/page.html", notebook.Name, new { Notebook = notebook, Project = project, Cells = cells });
+            return renderer.Page(http, "notebooks/page.html", notebook.Name, new { Notebook = notebook, Project = project });
         });
 
         pages.MapPost("/projects/{projectId:long}/notebooks", async (long projectId, HttpContext http, PageRenderer renderer, NotebookStore notebooks) =>
@@ -43,6 +36,7 @@ public static class NotebookPages
 
         pages.MapDelete("/notebooks/{id:long}", (long id, HttpContext http, NotebookStore notebooks) =>
             notebooks.Delete(http.User.Id(), id) ? Results.Content("", "text/html") : Problems.NotFound("The notebook"));
+        app.MapEditorSupport();
         return app;
     }
 }

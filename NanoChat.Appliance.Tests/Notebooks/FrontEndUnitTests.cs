@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace NanoChat.Appliance.Tests.Notebooks;
+
+/// <summary>
+/// Runs the front end's pure-module unit tests (wwwroot/test/*.test.mjs: the bounded stream text,
+/// the SSE reader) with node's built-in test runner, so `dotnet test` fails when they do.
+/// </summary>
+public sealed class FrontEndUnitTests
+{
+    private static string WebRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "wwwroot", "test");
+            if (Directory.Exists(candidate))
+                return Path.Combine(folder.FullName, "wwwroot");
+        }
+        throw new DirectoryNotFoundException("wwwroot/test was not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
+    public async Task Node_unit_tests_of_the_notebook_modules_pass()
+    {
+        var start = new ProcessStartInfo("node", "--test test/")
+        {
+            WorkingDirectory = WebRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await output + await errors);
+        Assert.Contains("# fail 0", await output);
+    }
+}

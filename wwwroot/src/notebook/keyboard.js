@@ -1,0 +1,97 @@
+// Jupyter's keyboard model. Edit mode is CodeMirror's (Shift/Ctrl/Alt+Enter, Esc come through the
+// editor's own keymap, see editor.js). Command mode (Esc, or clicking a cell's margin) is handled
+// here: Enter edit, Shift+Enter/Ctrl+Enter/Alt+Enter run, A/B insert, D D delete, M/Y/R change
+// type, Up/K and Down/J select, Shift+Up/Down move, Z undo delete, I I interrupt, 0 0 restart, ? help.
+
+export const SHORTCUTS = [
+  ['Command mode (press Esc to enter)', [
+    ['Enter', 'Edit the selected cell'],
+    ['Shift+Enter', 'Run the cell and select the next one'],
+    ['Ctrl+Enter', 'Run the cell'],
+    ['Alt+Enter', 'Run the cell and insert a new one below'],
+    ['A', 'Insert a code cell above'],
+    ['B', 'Insert a code cell below'],
+    ['D, D', 'Delete the cell'],
+    ['Z', 'Undo the last cell deletion'],
+    ['M', 'Change the cell to markdown'],
+    ['Y', 'Change the cell to code'],
+    ['R', 'Change the cell to raw'],
+    ['↑ / K, ↓ / J', 'Select the cell above / below'],
+    ['Shift+↑ / Shift+↓', 'Move the cell up / down'],
+    ['I, I', 'Interrupt the kernel'],
+    ['0, 0', 'Restart the kernel'],
+    ['?', 'Show this help'],
+  ]],
+  ['Edit mode (typing in a cell)', [
+    ['Esc', 'Back to command mode'],
+    ['Shift+Enter', 'Run the cell (markdown: render it) and select the next one'],
+    ['Ctrl+Enter', 'Run the cell in place'],
+    ['Alt+Enter', 'Run the cell and insert a new one below'],
+    ['Tab / Shift+Tab', 'Indent / unindent'],
+    ['Ctrl+Z / Ctrl+Shift+Z', 'Undo / redo'],
+  ]],
+];
+
+const DOUBLE_PRESS_MS = 800;
+
+export function installCommandKeys(page) {
+  let last = { key: '', at: 0 };
+  document.addEventListener('keydown', (event) => {
+    if (event.defaultPrevented || page.mode !== 'command' || !page.selected) return;
+    const target = event.target;
+    if (target.closest?.('dialog, input, select, textarea, .cm-editor, button, a, iframe, [contenteditable]')) return;
+    const key = event.key;
+    const twice = (k) => {
+      const hit = last.key === k && Date.now() - last.at < DOUBLE_PRESS_MS;
+      last = hit ? { key: '', at: 0 } : { key: k, at: Date.now() };
+      return hit;
+    };
+    const act = (action) => { event.preventDefault(); page.command(action); };
+    if (event.ctrlKey || event.metaKey) {
+      if (key === 'Enter') act('run');
+      return;
+    }
+    if (event.altKey) { if (key === 'Enter') act('run-insert'); return; }
+    if (event.shiftKey && key === 'Enter') return act('run-advance');
+    if (event.shiftKey && key === 'ArrowUp') return act('move-up');
+    if (event.shiftKey && key === 'ArrowDown') return act('move-down');
+    switch (key) {
+      case 'Enter': return act('edit');
+      case 'a': case 'A': return act('insert-above');
+      case 'b': case 'B': return act('insert-below');
+      case 'm': case 'M': return act('to-markdown');
+      case 'y': case 'Y': return act('to-code');
+      case 'r': case 'R': return act('to-raw');
+      case 'z': case 'Z': return act('undo-delete');
+      case 'ArrowUp': case 'k': case 'K': return act('select-up');
+      case 'ArrowDown': case 'j': case 'J': return act('select-down');
+      case '?': return act('help');
+      case 'd': case 'D': event.preventDefault(); if (twice('d')) page.command('delete'); return;
+      case 'i': case 'I': event.preventDefault(); if (twice('i')) page.command('interrupt'); return;
+      case '0': event.preventDefault(); if (twice('0')) page.command('restart'); return;
+      default: return;
+    }
+  });
+}
+
+export function renderHelp(container) {
+  container.replaceChildren();
+  for (const [title, rows] of SHORTCUTS) {
+    const heading = document.createElement('h3');
+    heading.textContent = title;
+    const table = document.createElement('table');
+    table.className = 'shortcut-table';
+    for (const [keys, what] of rows) {
+      const tr = table.insertRow();
+      const k = tr.insertCell();
+      for (const [i, part] of keys.split(/(, | \/ )/).entries()) {
+        if (i % 2 === 1) { k.append(part); continue; }
+        const kbd = document.createElement('kbd');
+        kbd.textContent = part;
+        k.append(kbd);
+      }
+      tr.insertCell().textContent = what;
+    }
+    container.append(heading, table);
+  }
+}

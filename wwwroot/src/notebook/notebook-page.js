@@ -1,0 +1,303 @@
+// The notebook editor: owns the list of cells, the selection and mode (command/edit), and wires
+// the toolbar, keyboard, autosave, kernel badge, execution streams and dialogs together. Each
+// concern lives in its own module; this file decides what happens when.
+import { api } from './api.js';
+import { Cell } from './cell.js';
+import { renderMarkdown } from './markdown.js';
+import { Autosave } from './autosave.js';
+import { KernelBadge } from './kernel-badge.js';
+import { execute } from './runner.js';
+import { reattachExecutions } from './reattach.js';
+import { installCommandKeys, renderHelp } from './keyboard.js';
+import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
+
+export class NotebookPage {
+  constructor(root) {
+    this.root = root;
+    this.notebookId = Number(root.dataset.notebookId);
+    this.projectId = Number(root.dataset.projectId);
+    this.list = root.querySelector('#cells');
+    this.alert = root.querySelector('#notebook-alert');
+    this.cells = [];
+    this.selected = null;
+    this.mode = 'command';
+    this.deleted = [];
+    this.runToken = 0; // bumped by interrupt/restart to stop Run all
+    this.running = new Set();
+  }
+
+  async start() {
+    const notebook = await api('GET', `/api/notebooks/${this.notebookId}`);
+    this.name = notebook.name;
+    this.updatedAt = notebook.updatedAt;
+    await this.showCells(notebook.cells);
+    this.autosave = new Autosave({
+      notebookId: this.notebookId,
+      revision: notebook.revision,
+      indicator: this.root.querySelector('#save-state'),
+      collect: () => this.cells.map((cell) => cell.toJSON()),
+      onConflict: (current) => showConflict(this, current),
+      onSaved: (saved) => { this.root.dataset.revision = saved.revision; },
+    });
+    this.kernel = new KernelBadge(this.root.querySelector('#kernel-badge'));
+    this.kernel.start();
+    this.#wireToolbar();
+    installCommandKeys(this);
+    this.list.dataset.loading = 'false';
+    this.root.dataset.ready = 'true';
+    performance.mark('notebook-ready'); // time to interactive, read by bench/editor
+    reattachExecutions(this, notebook);
+  }
+
+  async showCells(cellData) {
+    for (const cell of this.cells) cell.destroy();
+    this.cells = [];
+    this.list.replaceChildren();
+    const markdownCells = cellData.filter((c) => c.type === 'markdown');
+    const html = await renderMarkdown(markdownCells.map((c) => c.source ?? ''));
+    const fragment = document.createDocumentFragment();
+    for (const data of cellData) {
+      const cell = new Cell(data, this);
+      this.cells.push(cell);
+      fragment.append(cell.element);
+    }
+    this.list.append(fragment);
+    markdownCells.forEach((data, i) => this.cells.find((c) => c.id === data.id)?.showRendered(html[i]));
+    if (this.cells.length === 0) this.insert(0, 'code', { focus: false });
+    this.cells.forEach((c) => c.refreshLabel());
+    this.select(this.cells[0], { mode: 'command', focus: false });
+  }
+
+  indexOf(cell) { return this.cells.indexOf(cell); }
+
+  changed() { this.autosave?.changed(); }
+
+  select(cell, { mode = this.mode, focus = true } = {}) {
+    if (!cell) return;
+    if (this.selected && this.selected !== cell) this.selected.element.classList.remove('selected');
+    this.selected = cell;
+    cell.element.classList.add('selected');
+    this.setMode(mode, focus);
+    const typeSelect = this.root.querySelector('[data-action="change-type"]');
+    if (typeSelect) typeSelect.value = cell.type;
+  }
+
+  setMode(mode, focus = true) {
+    this.mode = mode;
+    this.root.dataset.mode = mode;
+    for (const cell of this.cells) cell.element.classList.toggle('editing', mode === 'edit' && cell === this.selected);
+    if (!focus || !this.selected) return;
+    if (mode === 'edit') this.selected.edit();
+    else { this.selected.element.focus({ preventScroll: true }); this.selected.element.scrollIntoView({ block: 'nearest' }); }
+  }
+
+  editorKey(cell, action) {
+    this.select(cell, { mode: 'edit', focus: false });
+    if (action === 'command-mode') this.setMode('command');
+    else this.command(action);
+  }
+
+  insert(index, type = 'code', { focus = true } = {}) {
+    const cell = new Cell({ type, source: '' }, this);
+    this.cells.splice(index, 0, cell);
+    const before = this.list.children[index] ?? null;
+    this.list.insertBefore(cell.element, before);
+    this.cells.forEach((c) => c.refreshLabel());
+    this.changed();
+    if (focus) this.select(cell, { mode: 'edit' });
+    return cell;
+  }
+
+  remove(cell) {
+    const index = this.indexOf(cell);
+    if (index < 0) return;
+    this.deleted.push({ index, data: cell.toJSON() });
+    cell.destroy();
+    this.cells.splice(index, 1);
+    if (this.cells.length === 0) this.insert(0, 'code', { focus: false });
+    this.cells.forEach((c) => c.refreshLabel());
+    this.select(this.cells[Math.min(index, this.cells.length - 1)], { mode: 'command' });
+    this.changed();
+  }
+
+  undoDelete() {
+    const last = this.deleted.pop();
+    if (!last) return;
+    const cell = new Cell(last.data, this);
+    const index = Math.min(last.index, this.cells.length);
+    this.cells.splice(index, 0, cell);
+    this.list.insertBefore(cell.element, this.list.children[index] ?? null);
+    if (cell.type === 'markdown') cell.render();
+    this.cells.forEach((c) => c.refreshLabel());
+    this.select(cell, { mode: 'command' });
+    this.changed();
+  }
+
+  move(cell, delta) {
+    const index = this.indexOf(cell);
+    const target = index + delta;
+    if (index < 0 || target < 0 || target >= this.cells.length) return;
+    this.cells.splice(index, 1);
+    this.cells.splice(target, 0, cell);
+    const reference = delta < 0 ? this.cells[target + 1].element : this.cells[target - 1].element.nextSibling;
+    this.list.insertBefore(cell.element, reference);
+    this.cells.forEach((c) => c.refreshLabel());
+    this.select(cell, { mode: 'command' });
+    this.changed();
+  }
+
+  setType(cell, type) {
+    cell.setType(type);
+    if (type === 'markdown') cell.render().catch((error) => this.showAlert(error.message));
+    this.select(cell, { mode: 'command' });
+    this.changed();
+  }
+
+  async command(action) {
+    const cell = this.selected;
+    const index = this.indexOf(cell);
+    switch (action) {
+      case 'edit': return this.select(cell, { mode: 'edit' });
+      case 'run': case 'run-cell': return this.runCell(cell, 'stay');
+      case 'run-advance': return this.runCell(cell, 'advance');
+      case 'run-insert': return this.runCell(cell, 'insert');
+      case 'run-all': return this.runMany(this.cells);
+      case 'run-above': return this.runMany(this.cells.slice(0, index));
+      case 'insert-above': return this.insert(index, 'code');
+      case 'insert-below': case 'add-code': return this.insert(index + 1, 'code');
+      case 'add-markdown': return this.insert(index + 1, 'markdown');
+      case 'delete': return this.remove(cell);
+      case 'undo-delete': return this.undoDelete();
+      case 'move-up': return this.move(cell, -1);
+      case 'move-down': return this.move(cell, 1);
+      case 'to-markdown': return this.setType(cell, 'markdown');
+      case 'to-code': return this.setType(cell, 'code');
+      case 'to-raw': return this.setType(cell, 'raw');
+      case 'select-up': return this.select(this.cells[Math.max(0, index - 1)], { mode: 'command' });
+      case 'select-down': return this.select(this.cells[Math.min(this.cells.length - 1, index + 1)], { mode: 'command' });
+      case 'interrupt': return this.interrupt();
+      case 'restart': return this.restart();
+      case 'clear-outputs': return this.clearOutputs();
+      case 'help': return this.openDialog('#help-dialog');
+      default: return undefined;
+    }
+  }
+
+  /** Runs (or renders) one cell, then moves on as Jupyter does. */
+  async runCell(cell, then) {
+    const index = this.indexOf(cell);
+    const pending = this.runOne(cell);
+    if (then === 'advance') {
+      const next = this.cells[index + 1] ?? this.insert(index + 1, 'code', { focus: false });
+      this.select(next, { mode: next.type === 'code' ? 'edit' : 'command' });
+    } else if (then === 'insert') {
+      this.insert(index + 1, 'code');
+    } else {
+      this.select(cell, { mode: cell.type === 'markdown' ? 'command' : this.mode });
+    }
+    return pending;
+  }
+
+  /** One cell: markdown renders, code executes with streamed output. Resolves with the final status. */
+  async runOne(cell, { queued = false } = {}) {
+    if (cell.type === 'markdown') {
+      try { await cell.render(); return 'ok'; } catch (error) { this.showAlert(error.message); return 'error'; }
+    }
+    if (cell.type !== 'code') return 'ok';
+    if (!queued) cell.setState('queued');
+    cell.outputs.clear();
+    this.running.add(cell);
+    this.kernel.setBusy(true);
+    const done = await execute({ notebookId: this.notebookId, cellId: cell.id, code: cell.source }, (event) => this.onCellEvent(cell, event));
+    return this.finish(cell, done);
+  }
+
+  onCellEvent(cell, event) {
+    if (event.type === 'status' && event.state === 'running') cell.setState('running');
+    else if (event.type === 'status' && event.state === 'starting') cell.setState('running', event.message || 'Starting the kernel…');
+    else if (event.type === 'connection') cell.setState('running', 'Reconnecting…');
+    else if (event.type === 'stdout' || event.type === 'stderr' || event.type === 'display') { if (cell.state !== 'running') cell.setState('running'); }
+    cell.outputs.push(event);
+  }
+
+  finish(cell, done) {
+    cell.outputs.flush();
+    this.running.delete(cell);
+    if (this.running.size === 0) this.kernel.setBusy(false);
+    if (done.executionCount != null) cell.executionCount = done.executionCount;
+    const status = done.status ?? 'error';
+    const seconds = done.durationMs != null ? ` in ${(done.durationMs / 1000).toFixed(done.durationMs < 10_000 ? 2 : 0)} s` : '';
+    cell.setState(status === 'ok' ? 'done' : status, status === 'ok' ? `Done${seconds}` : '');
+    this.changed();
+    return status;
+  }
+
+  /** Run all / Run all above: one after another, stopping at the first cell that does not finish ok. */
+  async runMany(cells) {
+    const token = ++this.runToken;
+    const code = cells.filter((c) => c.type === 'code');
+    for (const cell of code) cell.setState('queued');
+    for (const cell of cells) {
+      if (token !== this.runToken) break;
+      const status = await this.runOne(cell, { queued: true });
+      if (status !== 'ok') break;
+    }
+    for (const cell of code) if (cell.state === 'queued') cell.setState('idle');
+  }
+
+  async interrupt() {
+    this.runToken++;
+    try { await api('POST', '/api/kernel/interrupt'); } catch (error) { this.showAlert(`Could not interrupt: ${error.message}`); }
+    this.kernel.poll();
+  }
+
+  async restart() {
+    this.runToken++;
+    const badge = this.root.querySelector('#kernel-badge');
+    badge.dataset.state = 'starting';
+    badge.textContent = 'Kernel: restarting…';
+    try { await api('POST', '/api/kernel/restart'); } catch (error) { this.showAlert(`Could not restart the kernel: ${error.message}`); }
+    this.kernel.poll();
+  }
+
+  clearOutputs() {
+    for (const cell of this.cells) {
+      if (cell.type !== 'code' || this.running.has(cell)) continue;
+      cell.outputs.clear();
+      cell.executionCount = null;
+      cell.setState('idle');
+    }
+    this.changed();
+  }
+
+  downloadLog(executionId) { return downloadExecutionLog(executionId, this.name).catch((error) => this.showAlert(error.message)); }
+
+  showAlert(message) {
+    this.alert.hidden = !message;
+    this.alert.textContent = message;
+  }
+
+  openDialog(selector) {
+    const dialog = this.root.querySelector(selector);
+    if (selector === '#help-dialog') renderHelp(dialog.querySelector('#help-body'));
+    if (selector === '#history-dialog') showHistory(this, dialog);
+    dialog.showModal();
+  }
+
+  #wireToolbar() {
+    const toolbar = this.root.querySelector('.notebook-toolbar');
+    toolbar.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-action]');
+      if (!button) return;
+      const mode = this.mode;
+      this.command(button.dataset.action);
+      if (mode === 'command' && button.dataset.action.startsWith('run')) this.setMode('command', false);
+    });
+    toolbar.querySelector('[data-action="change-type"]').addEventListener('change', (event) => this.setType(this.selected, event.target.value));
+    this.root.querySelector('#help-button').addEventListener('click', () => this.openDialog('#help-dialog'));
+    this.root.querySelector('#history-button').addEventListener('click', () => this.openDialog('#history-dialog'));
+    for (const dialog of this.root.querySelectorAll('dialog')) {
+      dialog.addEventListener('click', (event) => { if (event.target.closest('[data-choice="close"]')) dialog.close(); });
+    }
+  }
+}

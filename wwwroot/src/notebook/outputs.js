@@ -1,0 +1,248 @@
+// A code cell's output area, driven by the execute stream's event objects ({type: stdout|stderr|
+// display|error|done, ...}) or by stored nbformat outputs. Events are queued and applied once per
+// animation frame, and stream text is bounded (StreamText), so a cell printing a million lines
+// keeps the tab responsive. toNotebookOutputs() gives what the notebook stores.
+import { AnsiUp } from 'ansi_up';
+import { StreamText } from './stream-text.js';
+import { createOutputFrame, forgetOutputFrames } from './output-frame.js';
+
+const MAX_RICH_OUTPUTS = 50;
+const FRAME_BUDGET_MS = 10; // work per animation frame before yielding to input
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[/;
+
+function joinText(value) {
+  return Array.isArray(value) ? value.join('') : String(value ?? '');
+}
+
+/** Text with ANSI colours as safe HTML (ansi_up escapes everything else), or plain text. */
+export function setTerminalText(element, text) {
+  if (ANSI.test(text)) {
+    const ansi = new AnsiUp();
+    ansi.use_classes = true;
+    element.innerHTML = ansi.ansi_to_html(text);
+  } else {
+    element.textContent = text;
+  }
+}
+
+export class OutputArea {
+  constructor(element, { onLogRequested } = {}) {
+    this.element = element;
+    this.onLogRequested = onLogRequested;
+    this.items = []; // {kind:'stream', name, text: StreamText, dom} | {kind:'rich'|'error'|'note', output}
+    this.pending = [];
+    this.frame = 0;
+    this.executionId = null;
+    this.richCount = 0;
+    this.richOmitted = 0;
+  }
+
+  clear() {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.pending = [];
+    forgetOutputFrames(this.element);
+    this.element.replaceChildren();
+    this.items = [];
+    this.richCount = 0;
+    this.richOmitted = 0;
+    this.executionId = null;
+  }
+
+  /** Stored nbformat outputs, shown at once. */
+  load(outputs) {
+    this.clear();
+    for (const output of outputs ?? []) this.#applyNotebookOutput(output);
+    this.#render();
+  }
+
+  /** One event of the execute stream; applied on the next animation frame. */
+  push(event) {
+    this.pending.push(event);
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush(FRAME_BUDGET_MS));
+  }
+
+  /**
+   * Applies queued events: all of them (tests, before saving, at the end of a run), or as many as
+   * fit in a frame's budget, leaving the rest for the next frame so input is never starved.
+   */
+  flush(budgetMs = Infinity) {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const started = performance.now();
+    let applied = 0;
+    while (applied < this.pending.length) {
+      this.#applyEvent(this.pending[applied++]);
+      if (performance.now() - started > budgetMs) break;
+    }
+    this.pending = applied === this.pending.length ? [] : this.pending.slice(applied);
+    this.#render();
+    if (this.pending.length) this.frame = requestAnimationFrame(() => this.flush(FRAME_BUDGET_MS));
+  }
+
+  #applyEvent(event) {
+    switch (event.type) {
+      case 'execution': this.executionId = event.executionId ?? this.executionId; break;
+      case 'stdout': case 'stderr': this.#appendStream(event.type, event.text ?? ''); break;
+      case 'display':
+        this.#addRich({ output_type: event.outputType ?? 'display_data', data: event.data ?? {}, metadata: event.metadata ?? {} });
+        break;
+      case 'error':
+        this.items.push({ kind: 'error', output: { output_type: 'error', ename: event.ename ?? 'Error', evalue: event.evalue ?? '', traceback: event.traceback ?? [] } });
+        break;
+      case 'done':
+        if (event.reason && event.status !== 'ok') this.items.push({ kind: 'note', text: event.reason, status: event.status });
+        break;
+      default: break;
+    }
+  }
+
+  #applyNotebookOutput(output) {
+    switch (output?.output_type) {
+      case 'stream': this.#appendStream(output.name === 'stderr' ? 'stderr' : 'stdout', joinText(output.text)); break;
+      case 'display_data': case 'execute_result': this.#addRich(output); break;
+      case 'error': this.items.push({ kind: 'error', output }); break;
+      default: break;
+    }
+  }
+
+  #appendStream(name, text) {
+    const last = this.items[this.items.length - 1];
+    if (last?.kind === 'stream' && last.name === name) {
+      last.text.append(text);
+      last.dirty = true;
+      return;
+    }
+    const stream = new StreamText();
+    stream.append(text);
+    this.items.push({ kind: 'stream', name, text: stream, dirty: true });
+  }
+
+  #addRich(output) {
+    if (this.richCount >= MAX_RICH_OUTPUTS) { this.richOmitted++; return; }
+    this.richCount++;
+    this.items.push({ kind: 'rich', output });
+  }
+
+  /** Brings the DOM in line with this.items: new items get elements, changed streams re-render. */
+  #render() {
+    for (const item of this.items) {
+      if (!item.dom) {
+        item.dom = this.#createElement(item);
+        this.element.append(item.dom);
+      }
+      if (item.kind === 'stream' && item.dirty) { this.#renderStream(item); item.dirty = false; }
+    }
+    this.element.hidden = this.items.length === 0;
+  }
+
+  #createElement(item) {
+    if (item.kind === 'stream') {
+      const pre = document.createElement('pre');
+      pre.className = `output output-stream output-${item.name}`;
+      pre.head = pre.appendChild(document.createElement('span'));
+      pre.marker = pre.appendChild(document.createElement('span'));
+      pre.marker.className = 'output-omitted';
+      pre.marker.hidden = true;
+      pre.tail = pre.appendChild(document.createElement('span'));
+      return pre;
+    }
+    if (item.kind === 'error') return renderError(item.output);
+    if (item.kind === 'note') {
+      const note = document.createElement('p');
+      note.className = `output output-note output-note-${item.status}`;
+      note.textContent = item.text;
+      return note;
+    }
+    return renderRich(item.output);
+  }
+
+  #renderStream(item) {
+    const pre = item.dom;
+    // Follow the newest line unless the reader scrolled up to read something.
+    const following = pre.scrollHeight - pre.scrollTop - pre.clientHeight < 24;
+    const hidden = item.text.hiddenLines;
+    setTerminalText(pre.head, item.text.headText());
+    if (hidden > 0) {
+      pre.marker.hidden = false;
+      pre.marker.replaceChildren(`… ${hidden.toLocaleString('en')} lines not shown here `);
+      if (this.executionId && this.onLogRequested) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'link-button';
+        button.textContent = 'Download the full log';
+        button.addEventListener('click', () => this.onLogRequested(this.executionId));
+        pre.marker.append('(', button, ')');
+      }
+      pre.marker.append(' …\n');
+    } else {
+      pre.marker.hidden = true;
+    }
+    setTerminalText(pre.tail, item.text.tailText());
+    if (following) pre.scrollTop = pre.scrollHeight;
+  }
+
+  /** nbformat v4 outputs for saving: stream text bounded (head, marker, tail). */
+  toNotebookOutputs() {
+    if (this.pending.length) this.flush();
+    const outputs = [];
+    for (const item of this.items) {
+      if (item.kind === 'stream') outputs.push({ output_type: 'stream', name: item.name, text: item.text.toString() });
+      else if (item.kind === 'note') outputs.push({ output_type: 'stream', name: 'stderr', text: item.text + '\n' });
+      else outputs.push(item.output);
+    }
+    return outputs;
+  }
+}
+
+function renderError(output) {
+  const pre = document.createElement('pre');
+  pre.className = 'output output-error';
+  const traceback = Array.isArray(output.traceback) && output.traceback.length
+    ? output.traceback.join('\n')
+    : `${output.ename}: ${output.evalue}`;
+  setTerminalText(pre, traceback);
+  return pre;
+}
+
+function renderRich(output) {
+  const data = output.data ?? {};
+  const wrapper = document.createElement('div');
+  wrapper.className = 'output output-rich';
+  const html = data['text/html'];
+  const script = data['application/javascript'];
+  if (html !== undefined || script !== undefined) {
+    let content = html !== undefined ? joinText(html) : '';
+    if (script !== undefined) content += `<script>${joinText(script).replace(/<\/script/gi, '<\\/script')}</script>`;
+    wrapper.append(createOutputFrame(content));
+    return wrapper;
+  }
+  const svg = data['image/svg+xml'];
+  if (svg !== undefined) {
+    wrapper.append(image(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(joinText(svg))}`, output));
+    return wrapper;
+  }
+  const type = IMAGE_TYPES.find((t) => data[t] !== undefined);
+  if (type) {
+    wrapper.append(image(`data:${type};base64,${joinText(data[type]).replace(/\s/g, '')}`, output));
+    return wrapper;
+  }
+  const pre = document.createElement('pre');
+  pre.className = 'output output-result';
+  const text = data['text/plain'] ?? data['text/markdown'] ?? data['text/latex'] ?? data['application/json'];
+  setTerminalText(pre, typeof text === 'object' && !Array.isArray(text) ? JSON.stringify(text, null, 2) : joinText(text));
+  wrapper.append(pre);
+  return wrapper;
+}
+
+function image(src, output) {
+  const img = document.createElement('img');
+  img.className = 'output-image';
+  img.alt = joinText(output.data?.['text/plain']) || 'Figure output';
+  img.src = src;
+  const size = output.metadata?.[Object.keys(output.data ?? {}).find((k) => k.startsWith('image/'))] ?? {};
+  if (size.width) img.width = size.width;
+  return img;
+}
