@@ -1,5 +1,6 @@
 using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Ipynb;
 using NanoChat.Appliance.Notebooks;
 using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Storage;
@@ -23,6 +24,7 @@ public partial class Program
         builder.Services.AddPages();                   // Scriban templates rendered from the binary
         builder.Services.AddProjects();                // projects of a user
         builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
+        builder.Services.AddIpynb();                   // .ipynb import and export (nbformat 4, v3 converted)
         builder.Services.AddOpenApi();                 // /openapi/v1.json
         configure?.Invoke(builder);
 
@@ -39,6 +41,7 @@ public partial class Program
         app.MapAccounts();                             // /api/auth/*, /api/me, /login, /register, /logout
         app.MapProjects();                             // /api/projects, / and /projects/{id}
         app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
+        app.MapIpynb();                                // POST /api/projects/{id}/ipynb, GET /api/notebooks/{id}/ipynb
         return app;
     }
 }
