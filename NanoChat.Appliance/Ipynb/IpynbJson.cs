@@ -57,6 +57,8 @@ internal static class IpynbJson
         var node = owner[key];
         if (node is null)
             return null;
+        if (node is JsonValue small && small.TryGetValue<int>(out var whole) && whole >= 0)
+            return whole;
         if (node is JsonValue value && value.TryGetValue<long>(out var number) && number is >= 0 and <= int.MaxValue)
             return (int)number;
         if (node is JsonValue fractional && fractional.TryGetValue<double>(out var real) && real >= 0 && real <= int.MaxValue && Math.Floor(real) == real)

@@ -30,7 +30,7 @@ public static partial class IpynbReader
         {
             root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
-        catch (JsonException error) when (error.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        catch (JsonException error) when (error.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase))
         {
             return (null, $"The file is nested more than {MaxDepth} levels deep, which no notebook needs.");
         }
