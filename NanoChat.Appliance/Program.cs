@@ -4,6 +4,7 @@ using NanoChat.Appliance.Ipynb;
 using NanoChat.Appliance.Notebooks;
 using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Storage;
+using NanoChat.Appliance.Tutorials;
 using NanoChat.Appliance.Web;
 
 // One binary: `serve` (the web process), `kernel` (a student's worker), `user add`, `backup`.
@@ -25,6 +26,7 @@ public partial class Program
         builder.Services.AddProjects();                // projects of a user
         builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
         builder.Services.AddIpynb();                   // .ipynb import and export (nbformat 4, v3 converted)
+        builder.Services.AddTutorials();               // the tutorial catalog: built-in and uploaded notebooks, per-user copies
         builder.Services.AddOpenApi();                 // /openapi/v1.json
         configure?.Invoke(builder);
 
@@ -42,6 +44,7 @@ public partial class Program
         app.MapProjects();                             // /api/projects, / and /projects/{id}
         app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
         app.MapIpynb();                                // POST /api/projects/{id}/ipynb, GET /api/notebooks/{id}/ipynb
+        app.MapTutorials();                            // /api/tutorials, /tutorials
         return app;
     }
 }

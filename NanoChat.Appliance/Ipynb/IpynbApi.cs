@@ -20,7 +20,7 @@ public static class IpynbApi
     public static WebApplication MapIpynb(this WebApplication app)
     {
         app.MapPost("/api/projects/{projectId:long}/ipynb", Import)
-            .RequireAuthorization().WithTags("Notebooks").DisableAntiforgery()
+            .RequireAuthorization().WithTags("Notebooks")
             .Accepts<byte[]>(MediaType, "multipart/form-data");
 
         app.MapGet("/api/notebooks/{id:long}/ipynb", (long id, HttpContext http, NotebookStore notebooks) =>

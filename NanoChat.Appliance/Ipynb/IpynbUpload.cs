@@ -21,8 +21,10 @@ public static class IpynbUpload
             IFormCollection form;
             try
             {
+                // Bound the form before it is read, unless antiforgery already read it (then the file size check below applies).
                 var features = request.HttpContext.Features;
-                features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = IpynbReader.MaxBytes + (64 * 1024) }));
+                if (features.Get<IFormFeature>()?.Form is null)
+                    features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = IpynbReader.MaxBytes + (64 * 1024) }));
                 form = await request.ReadFormAsync(cancellationToken);
             }
             catch (InvalidDataException)
