@@ -64,7 +64,7 @@ public static partial class IpynbReader
             throw new IpynbFormatException($"'nbformat_minor' must be a whole number, not {IpynbJson.Describe(minor)}.");
 
         var metadata = IpynbJson.OptionalObject(notebook, "metadata", "notebook");
-        var cellNodes = IpynbJson.RequiredArray(notebook, "cells", "The notebook");
+        var cellNodes = IpynbJson.RequiredArray(notebook, "cells", "notebook");
         if (cellNodes.Count > CellValidation.MaxCells)
             throw new IpynbFormatException($"The notebook has {cellNodes.Count} cells; at most {CellValidation.MaxCells} are accepted.");
         var seenIds = new HashSet<string>(StringComparer.Ordinal);

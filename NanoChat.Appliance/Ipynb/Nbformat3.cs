@@ -31,7 +31,7 @@ internal static class Nbformat3
         metadata.Remove("name");
         metadata.Remove("signature");
         var cells = new JsonArray();
-        var worksheets = IpynbJson.RequiredArray(notebook, "worksheets", "The nbformat 3 notebook");
+        var worksheets = IpynbJson.RequiredArray(notebook, "worksheets", "notebook");
         for (var sheet = 0; sheet < worksheets.Count; sheet++)
         {
             var path = $"worksheets[{sheet}]";
