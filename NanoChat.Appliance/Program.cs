@@ -1,6 +1,8 @@
 using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Chat;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Ipynb;
+using NanoChat.Appliance.Kernels;
 using NanoChat.Appliance.Notebooks;
 using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Storage;
@@ -20,13 +22,15 @@ public partial class Program
         builder.Services.AddStorage(options);          // the SQLite file under DATA, migrated at start
         builder.Services.AddApiJson();                 // camelCase, unknown fields rejected
         builder.Services.AddErrorHandling();           // problem details, no stack traces
-        builder.Services.AddAntiforgeryGuard(options);      // CSRF tokens for cookie-authenticated requests
+        builder.Services.AddAntiforgeryGuard(options); // CSRF tokens for cookie-authenticated requests
         builder.Services.AddAccounts(options);         // passwords, throttle, JWT from cookie or header
         builder.Services.AddPages();                   // Scriban templates rendered from the binary
         builder.Services.AddProjects();                // projects of a user
         builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
         builder.Services.AddIpynb();                   // .ipynb import and export (nbformat 4, v3 converted)
         builder.Services.AddTutorials();               // the tutorial catalog: built-in and uploaded notebooks, per-user copies
+        builder.Services.AddKernels(options);          // one sandboxed Python worker per user, execution logs
+        builder.Services.AddChat();                    // checkpoints of a user, chat through their kernel
         builder.Services.AddOpenApi();                 // /openapi/v1.json
         configure?.Invoke(builder);
 
@@ -45,6 +49,8 @@ public partial class Program
         app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
         app.MapIpynb();                                // POST /api/projects/{id}/ipynb, GET /api/notebooks/{id}/ipynb
         app.MapTutorials();                            // /api/tutorials, /tutorials
+        app.MapKernels();                              // /api/execute/stream, /api/executions, /api/kernel
+        app.MapChat();                                 // /api/checkpoints, /api/chat, /chat
         return app;
     }
 }

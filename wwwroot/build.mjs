@@ -1,12 +1,12 @@
 // Bundles the front end from npm packages into dist/ (run by MSBuild, see NanoChat.Appliance/FrontEnd.targets).
 // One ES module per page family; CSS (ours + KaTeX's, with its fonts) into dist/app.css.
 import * as esbuild from 'esbuild';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 
 await esbuild.build({
-  entryPoints: { app: 'src/app.js', notebook: 'src/notebook.js', styles: 'css/app.css' },
+  entryPoints: { app: 'src/app.js', notebook: 'src/notebook.js', chat: 'src/chat.js', styles: 'css/app.css' },
   bundle: true,
   minify: true,
   sourcemap: false,
@@ -17,3 +17,6 @@ await esbuild.build({
   assetNames: 'fonts/[name]-[hash]',
   logLevel: 'warning',
 });
+
+// Files served as they are (icons).
+cpSync('static', 'dist', { recursive: true });

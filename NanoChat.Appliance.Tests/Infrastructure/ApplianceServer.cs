@@ -27,7 +27,7 @@ public sealed class ApplianceServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
     public bool KeepData { get; set; }
 
-    public static async Task<ApplianceServer> StartAsync(string? dataDirectory = null, Action<ApplianceOptions>? configure = null)
+    public static async Task<ApplianceServer> StartAsync(string? dataDirectory = null, Action<ApplianceOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null)
     {
         var options = new ApplianceOptions
         {
@@ -37,7 +37,11 @@ public sealed class ApplianceServer : IAsyncDisposable
         configure?.Invoke(options);
         Assert.Null(options.Validate());
         Assert.Null(DataDirectory.Prepare(options));
-        var app = Program.BuildWebApp(options, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = Program.BuildWebApp(options, builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configureBuilder?.Invoke(builder);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ApplianceServer(app, options, new Uri(address));

@@ -28,7 +28,7 @@ public static class AccountPages
                 RegistrationOpen = users.RegistrationOpen,
                 Username = form["username"].ToString(),
                 Error = outcome.Error,
-            }, outcome.Status);
+            }, outcome.Status == StatusCodes.Status429TooManyRequests ? 429 : 200);
         }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapGet("/register", (HttpContext http, PageRenderer pages, UserStore users) =>
@@ -45,7 +45,7 @@ public static class AccountPages
             if (outcome.User is not null && signIn.Login(http, username, password).User is not null)
                 return Results.Redirect("/");
             return pages.Page(http, "accounts/register.html", "Create an account",
-                new { RegistrationOpen = users.RegistrationOpen, Username = username, Error = outcome.Error }, outcome.Status);
+                new { RegistrationOpen = users.RegistrationOpen, Username = username, Error = outcome.Error });
         }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/logout", (HttpContext http, SignIn signIn) =>

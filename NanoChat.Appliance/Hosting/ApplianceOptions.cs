@@ -17,14 +17,17 @@ public sealed class ApplianceOptions
     /// <summary>Absolute lifetime of a sign-in token; security.md caps it at 14 days.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>Kiosk idle sign-out in minutes; 0 turns it off.</summary>
-    public int IdleSignoutMinutes { get; set; } = 30;
+    /// <summary>Kiosk idle sign-out in minutes (fractions allowed); 0 turns it off.</summary>
+    public double IdleSignoutMinutes { get; set; } = 30;
 
     /// <summary>Largest request body in bytes (a notebook with images fits; a 1 GB upload does not).</summary>
     public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
 
     /// <summary>Revisions kept per notebook in the history table.</summary>
     public int RevisionsKeptPerNotebook { get; set; } = 50;
+
+    /// <summary>Students' workers: limits, timeouts, output bounds.</summary>
+    public Kernels.KernelOptions Kernels { get; } = new();
 
     /// <summary>Flags of sub-commands that are not appliance-wide settings (e.g. `--role`).</summary>
     public Dictionary<string, string> Extra { get; } = [];
@@ -52,6 +55,6 @@ public sealed class ApplianceOptions
             return $"The Python interpreter '{PythonPath}' given with --python does not exist.";
         if (NanochatDirectory is not null && !Directory.Exists(NanochatDirectory))
             return $"The nanochat checkout '{NanochatDirectory}' given with --nanochat does not exist.";
-        return null;
+        return Kernels.Validate();
     }
 }

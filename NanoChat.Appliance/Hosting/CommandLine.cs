@@ -11,10 +11,13 @@ public static class CommandLine
     public const string Usage = """
         Usage:
           NanoChat.Appliance serve [--urls URL] [--data DIR] [--python PATH] [--nanochat DIR]
+                [--kernel-memory-mb N] [--kernel-pids N] [--kernel-cpus N] [--kernel-idle-minutes N]
+                [--kernel-interrupt-grace-seconds N] [--kernel-gpu-fraction F]
           NanoChat.Appliance user add NAME [--role instructor|student] [--data DIR]   (password from stdin, or generated)
           NanoChat.Appliance backup FILE [--data DIR]
           NanoChat.Appliance kernel --socket PATH --user NAME                        (internal: a student's worker)
-        Environment: NANOCHAT_DATA, NANOCHAT_URLS, NANOCHAT_PYTHON, NANOCHAT_DIR, NANOCHAT_IDLE_SIGNOUT_MINUTES.
+        Environment: NANOCHAT_DATA, NANOCHAT_URLS, NANOCHAT_PYTHON, NANOCHAT_DIR, NANOCHAT_IDLE_SIGNOUT_MINUTES,
+          NANOCHAT_KERNEL_MEMORY_MB and the other --kernel-* flags in the same form.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -63,7 +66,7 @@ public static class CommandLine
         options.PythonPath = Environment.GetEnvironmentVariable("NANOCHAT_PYTHON") ?? options.PythonPath;
         options.NanochatDirectory = Environment.GetEnvironmentVariable("NANOCHAT_DIR") ?? options.NanochatDirectory;
         if (Environment.GetEnvironmentVariable("NANOCHAT_IDLE_SIGNOUT_MINUTES") is { } idle)
-            options.IdleSignoutMinutes = int.TryParse(idle, out var minutes) ? minutes
+            options.IdleSignoutMinutes = double.TryParse(idle, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var minutes) ? minutes
                 : throw new CommandLineException($"NANOCHAT_IDLE_SIGNOUT_MINUTES='{idle}' is not a number of minutes.");
 
         var words = new List<string>();
@@ -75,9 +78,10 @@ public static class CommandLine
                 words.Add(arg);
                 continue;
             }
+            var flagName = arg[2..].Split('=', 2)[0];
+            if (!allowedFlags.Contains(flagName))
+                throw new CommandLineException($"Unknown option '--{flagName}'.");
             var (name, value) = SplitFlag(arg, args, ref i);
-            if (!allowedFlags.Contains(name))
-                throw new CommandLineException($"Unknown option '--{name}'.");
             switch (name)
             {
                 case "data": options.DataDirectory = value; break;

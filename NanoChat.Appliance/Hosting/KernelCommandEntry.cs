@@ -1,11 +1,28 @@
+using System.Globalization;
+using NanoChat.Appliance.Worker;
+
 namespace NanoChat.Appliance.Hosting;
 
-/// <summary>`kernel …`: the worker process. Lives in Worker/; this entry only forwards to it.</summary>
+/// <summary>`kernel …`: the worker process. Lives in Worker/; this entry only reads its flags and forwards.</summary>
 public static class KernelCommandEntry
 {
     public static Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine("The kernel worker is not part of this build yet.");
-        return Task.FromResult(CommandLine.UsageError);
+        var flags = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                return Task.FromResult(CommandLine.Fail($"'kernel' expects --name value pairs, not '{args[i]}'."));
+            flags[args[i][2..]] = args[i + 1];
+        }
+        if (args.Length % 2 != 0)
+            return Task.FromResult(CommandLine.Fail($"Option '{args[^1]}' needs a value."));
+        if (!flags.TryGetValue("socket", out var socket) || !flags.TryGetValue("user", out var user) || !flags.TryGetValue("python", out var python))
+            return Task.FromResult(CommandLine.Fail("'kernel' needs --socket PATH --user NAME --python PATH (it is started by the web process)."));
+        var fraction = flags.TryGetValue("gpu-fraction", out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : 0;
+        var known = flags.TryGetValue("libpython", out var library)
+            ? new PythonInstallation(python, library, flags.GetValueOrDefault("python-version") ?? "", "", false)
+            : null;
+        return Task.FromResult(KernelWorker.Run(new WorkerArguments(socket, user, python, flags.GetValueOrDefault("nanochat"), fraction, known)));
     }
 }

@@ -6,9 +6,10 @@ public static class ServeCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new ApplianceOptions();
-        var words = CommandLine.ParseCommon(args, options, "data", "urls", "python", "nanochat");
+        var words = CommandLine.ParseCommon(args, options, ["data", "urls", "python", "nanochat", .. Kernels.KernelOptionsBinding.Flags]);
         if (words.Count > 0)
             return CommandLine.Fail($"'serve' takes no argument '{words[0]}'.");
+        Kernels.KernelOptionsBinding.Apply(options);
         if (options.Validate() is { } problem)
             return CommandLine.Fail(problem);
         if (DataDirectory.Prepare(options) is { } folderProblem)

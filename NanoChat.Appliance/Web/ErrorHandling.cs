@@ -21,9 +21,32 @@ public static class ErrorHandling
     public static WebApplication UseErrorHandling(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Bodiless error statuses (from Kestrel, routing, auth) get a problem body with a sentence too.
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            var status = http.Response.StatusCode;
+            var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = status, Title = ReasonFor(status), Detail = DetailFor(status) },
+            });
+        });
         return app;
     }
+
+    private static string ReasonFor(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+
+    private static string DetailFor(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "Sign in first: send the session cookie or an 'Authorization: Bearer' token.",
+        StatusCodes.Status404NotFound => "That was not found.",
+        StatusCodes.Status405MethodNotAllowed => "That method is not allowed here.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is larger than this appliance accepts.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+        _ => ReasonFor(status),
+    };
 }
 
 public sealed class ApplianceExceptionHandler(IProblemDetailsService problems, ILogger<ApplianceExceptionHandler> logger) : IExceptionHandler

@@ -23,6 +23,9 @@ public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions opti
         var template = _cache.GetOrAdd(name, Parse);
         var context = new HtmlEscapingTemplateContext { TemplateLoader = _loader, MemberRenamer = member => StandardMemberRenamer.Rename(member), LoopLimit = 100_000 };
         var globals = new ScriptObject();
+        // `include` renders a fragment that is itself escaped template output: mark it trusted, or the
+        // escaping context would escape the fragment's own markup.
+        globals.Import("include", new Func<TemplateContext, string, TrustedHtml>(RenderInclude));
         if (model is not null)
             globals.Import(model, renamer: member => StandardMemberRenamer.Rename(member));
         if (http is not null)
@@ -43,12 +46,27 @@ public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions opti
     public IResult Fragment(HttpContext http, string name, object? model = null, int status = 200) =>
         Results.Content(Render(name, model, http), "text/html; charset=utf-8", statusCode: status);
 
+    private TrustedHtml RenderInclude(TemplateContext context, string name)
+    {
+        var template = _cache.GetOrAdd(name, Parse);
+        // Render into a fresh output so the page's own output is neither included nor cleared.
+        context.PushOutput();
+        try
+        {
+            return new TrustedHtml(template.Render(context));
+        }
+        finally
+        {
+            context.PopOutput();
+        }
+    }
+
     private void AddRequestGlobals(ScriptObject globals, HttpContext http)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         globals["antiforgery_token"] = tokens.RequestToken;
         globals["antiforgery_field"] = tokens.FormFieldName;
-        globals["idle_signout_minutes"] = options.IdleSignoutMinutes;
+        globals["idle_signout_seconds"] = (int)Math.Round(options.IdleSignoutMinutes * 60);
         if (http.Items[typeof(User)] is User user)
             globals["me"] = new ScriptObject { ["id"] = user.Id, ["username"] = user.Username, ["role"] = user.Role, ["is_instructor"] = user.IsInstructor };
         globals["path"] = http.Request.Path.Value;

@@ -47,15 +47,15 @@ document.addEventListener('click', (event) => {
   }
 }, true);
 
-// Kiosk idle sign-out: after N minutes without input, sign out and return to the sign-in page.
-const idleMinutes = Number(document.body?.dataset.idleSignoutMinutes ?? 0);
-if (idleMinutes > 0 && document.body.dataset.signedIn === 'true') {
+// Kiosk idle sign-out: after N seconds without input, sign out and return to the sign-in page.
+const idleSeconds = Number(document.body?.dataset.idleSignoutSeconds ?? 0);
+if (idleSeconds > 0 && document.body.dataset.signedIn === 'true') {
   let timer;
   const signOut = () => {
     fetch('/logout', { method: 'POST', headers: { 'X-CSRF-TOKEN': antiforgeryToken() } })
       .finally(() => { window.location.href = '/login?idle=1'; });
   };
-  const reset = () => { clearTimeout(timer); timer = setTimeout(signOut, idleMinutes * 60_000); };
+  const reset = () => { clearTimeout(timer); timer = setTimeout(signOut, idleSeconds * 1000); };
   for (const name of ['mousemove', 'keydown', 'pointerdown', 'scroll', 'touchstart']) {
     window.addEventListener(name, reset, { passive: true });
   }

@@ -1,13 +1,13 @@
 namespace NanoChat.Appliance.Storage.Schema;
 
 /// <summary>
-/// Version 2: tutorials instructors upload (the .ipynb text kept in the database, keyed by a slug we
+/// Version 4: tutorials instructors upload (the .ipynb text kept in the database, keyed by a slug we
 /// derive, never by the uploaded file name) and each user's copies of tutorials with the version
 /// copied, so the catalog can say when a newer version exists without ever touching the copy.
 /// </summary>
-public sealed class V2_Tutorials : ISchemaMigration
+public sealed class V4_Tutorials : ISchemaMigration
 {
-    public int Version => 2;
+    public int Version => 4;
 
     public string Sql => """
         CREATE TABLE tutorials (

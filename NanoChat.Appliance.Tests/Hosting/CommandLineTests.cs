@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using NanoChat.Appliance.Tests.Infrastructure;
+
+namespace NanoChat.Appliance.Tests.Hosting;
+
+/// <summary>The binary's command line, run as a real process: clear sentences and exit codes.</summary>
+public sealed class CommandLineTests
+{
+    internal static async Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = TempFolders.Create("cwd"),
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NanoChat.Appliance.dll"));
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Theory]
+    [InlineData("Unknown option '--bogus'.", "serve", "--bogus")]
+    [InlineData("needs a value", "serve", "--data")]
+    [InlineData("is not a listen address", "serve", "--urls", "ftp://x")]
+    [InlineData("does not exist", "serve", "--python", "/no/such/python")]
+    [InlineData("Unknown command 'frobnicate'.", "frobnicate")]
+    [InlineData("The role 'wizard' is unknown", "user", "add", "zed", "--role", "wizard")]
+    public async Task Bad_command_lines_stop_with_one_sentence_and_exit_code_2(string expected, params string[] args)
+    {
+        var (code, _, error) = await RunAsync("", args);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unusable_data_folder_stops_start_up()
+    {
+        var file = Path.Combine(TempFolders.Create("blocker"), "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+        var (code, _, error) = await RunAsync("", "serve", "--data", file, "--urls", "http://127.0.0.1:0");
+        Assert.Equal(2, code);
+        Assert.Contains("is a file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task User_add_reads_the_password_from_stdin_and_backup_copies_a_checked_database()
+    {
+        var data = TempFolders.Create("data");
+        var (code, output, error) = await RunAsync("a-long-password\n", "user", "add", "prof", "--role", "instructor", "--data", data);
+        Assert.True(code == 0, error);
+        Assert.Contains("Created instructor 'prof'", output, StringComparison.Ordinal);
+
+        var backupFile = Path.Combine(TempFolders.Create("backup"), "nightly.db");
+        (code, output, error) = await RunAsync("", "backup", backupFile, "--data", data);
+        Assert.True(code == 0, error);
+        Assert.Contains("integrity_check: ok", output, StringComparison.Ordinal);
+        Assert.Equal("ok", NanoChat.Appliance.Storage.Backup.IntegrityCheck(backupFile));
+
+        // The backup is a working appliance database: the instructor signs in from it.
+        var restored = TempFolders.Create("restored");
+        File.Copy(backupFile, Path.Combine(restored, "appliance.db"));
+        await using var server = await ApplianceServer.StartAsync(restored);
+        using var prof = await server.SignInAsync("prof", "a-long-password");
+        Assert.Equal("instructor", prof.Role);
+
+        (code, _, error) = await RunAsync("", "backup", backupFile, "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains("already exists", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using NanoChat.Appliance.Tests.Infrastructure;
+
+namespace NanoChat.Appliance.Tests.Kernels;
+
+/// <summary>Execution logs: replay with Last-Event-ID, a closed tab does not stop a run, re-attach after reload, bounded stored copy.</summary>
+[Collection(PythonKernelCollection.Name)]
+public sealed class ExecutionLogTests
+{
+    [Fact]
+    public async Task A_closed_tab_loses_nothing_and_replay_resumes_after_Last_Event_ID()
+    {
+        await using var session = await KernelSession.StartAsync();
+        // Read only the first event, then drop the connection (the tab closes).
+        long executionId;
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/execute/stream") { Content = JsonContent.Create(new { notebookId = session.NotebookId, cellId = "c1", code = "import time\nfor i in range(5):\n    print(i, flush=True)\n    time.sleep(0.2)\n'finished'" }) })
+        using (var response = await session.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            var first = await KernelSession.ReadEventsAsync(await response.Content.ReadAsStreamAsync(), stopAfter: 1);
+            Assert.Equal("execution", (string?)first[0].Data["type"]);
+            executionId = (long)first[0].Data["executionId"]!;
+        }
+
+        // Re-attach like a reloaded page: find the cell's latest execution, then follow it to the end.
+        var latest = await (await session.Http.GetAsync($"/api/notebooks/{session.NotebookId}/executions")).ReadJsonAsync();
+        Assert.Equal(executionId, (long)latest[0]!["id"]!);
+        Assert.Equal("c1", (string?)latest[0]!["cellId"]);
+        var all = await KernelSession.ReadEventsAsync(await session.Http.GetStreamAsync($"/api/executions/{executionId}/events"));
+        var run = new CellRun(all);
+        Assert.Equal("ok", run.Status);
+        Assert.Equal("0\n1\n2\n3\n4\n", run.Stdout);
+        Assert.Equal("'finished'", run.Result);
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Id));
+
+        // Resume after event 3: exactly the later events come back.
+        using var resume = new HttpRequestMessage(HttpMethod.Get, $"/api/executions/{executionId}/events");
+        resume.Headers.Add("Last-Event-ID", "3");
+        using var resumed = await session.Http.SendAsync(resume);
+        var rest = await KernelSession.ReadEventsAsync(await resumed.Content.ReadAsStreamAsync());
+        Assert.Equal(all.Skip(3).Select(e => e.Id), rest.Select(e => e.Id));
+
+        var stored = await (await session.Http.GetAsync($"/api/executions/{executionId}")).ReadJsonAsync();
+        Assert.Equal("ok", (string?)stored["status"]);
+        Assert.Equal("0\n1\n2\n3\n4\n", (string?)stored["outputs"]![0]!["text"]);
+
+        using var bob = await session.Server.SignUpAsync("bob");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await bob.Http.GetAsync($"/api/executions/{executionId}/events")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await bob.Http.GetAsync($"/api/executions/{executionId}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await bob.Http.GetAsync($"/api/notebooks/{session.NotebookId}/executions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_stored_copy_of_a_long_output_is_a_bounded_head_and_tail_while_the_log_keeps_everything()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var run = await session.RunAsync("for i in range(200000): print(i)");
+        Assert.Equal(200000, run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var stored = await (await session.Http.GetAsync($"/api/executions/{run.ExecutionId}")).ReadJsonAsync();
+        var text = (string)stored["outputs"]![0]!["text"]!;
+        Assert.True(text.Length < 140 * 1024, $"stored text is {text.Length} chars");
+        Assert.StartsWith("0\n1\n2\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("199999\n", text, StringComparison.Ordinal);
+        Assert.Contains("characters not shown", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Web;
+
+namespace NanoChat.Appliance.Chat;
+
+/// <summary>
+/// `/api/checkpoints` (the caller's own trained models) and the Chat page. Generation itself runs in
+/// the caller's worker (see <c>Chat/Python/appliance_chat.py</c>), never in this process.
+/// </summary>
+public static class ChatApi
+{
+    public static IServiceCollection AddChat(this IServiceCollection services)
+    {
+        services.AddSingleton<CheckpointStore>();
+        return services;
+    }
+
+    public static WebApplication MapChat(this WebApplication app)
+    {
+        app.MapGet("/api/checkpoints", (HttpContext http, CheckpointStore checkpoints, ApplianceOptions options) =>
+            ListCheckpoints(http.User.Id(), checkpoints, options)).RequireAuthorization().WithTags("Chat");
+
+        app.MapGet("/chat", (HttpContext http, PageRenderer pages, CheckpointStore checkpoints, ApplianceOptions options, long? checkpoint) =>
+        {
+            var list = ListCheckpoints(http.User.Id(), checkpoints, options);
+            return pages.Page(http, "chat/page.html", "Chat", new { Checkpoints = list, Selected = checkpoint ?? list.FirstOrDefault()?.Id });
+        }).RequireAuthorization().ExcludeFromDescription();
+        return app;
+    }
+
+    public static string WorkspaceOf(ApplianceOptions options, long userId) =>
+        Path.Combine(options.WorkspacesDirectory, userId.ToString(CultureInfo.InvariantCulture));
+
+    private static IReadOnlyList<Checkpoint> ListCheckpoints(long userId, CheckpointStore checkpoints, ApplianceOptions options) =>
+        checkpoints.Sync(userId, CheckpointDiscovery.Scan(WorkspaceOf(options, userId)));
+}

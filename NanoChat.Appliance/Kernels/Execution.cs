@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using NanoChat.Appliance.Kernels.Protocol;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>
+/// One run of a cell while it is queued or running: its code, its log, and whether it has finished.
+/// Lives from submit until done (then only its row and log file remain). Finishing is idempotent:
+/// the first of done, interrupt-before-start or worker death wins, and writes the done event.
+/// </summary>
+public sealed class Execution(ExecutionRecord record, string code, ExecutionLog log, string @namespace)
+{
+    private readonly TaskCompletionSource<string> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _finishedFlag;
+
+    public long Id { get; } = record.Id;
+    public string Key { get; } = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public long NotebookId { get; } = record.NotebookId;
+    public string? CellId { get; } = record.CellId;
+    public string Code { get; } = code;
+    public string Namespace { get; } = @namespace;
+    public ExecutionLog Log { get; } = log;
+    public DateTimeOffset? StartedAt { get; set; }
+    public string Status { get; set; } = ExecutionStatus.Queued;
+
+    /// <summary>Completes with the final status.</summary>
+    public Task<string> Finished => _finished.Task;
+
+    /// <summary>Claims the right to finish; false if something else already finished it.</summary>
+    public bool TryClaimFinish() => Interlocked.Exchange(ref _finishedFlag, 1) == 0;
+
+    public void MarkFinished(string status)
+    {
+        Status = status;
+        _finished.TrySetResult(status);
+    }
+
+    public static JsonObject Event(string type, params (string Name, JsonNode? Value)[] fields)
+    {
+        var evt = new JsonObject { ["type"] = type };
+        foreach (var (name, value) in fields)
+            evt[name] = value;
+        return evt;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Kernels.Protocol;
+using NanoChat.Appliance.Storage;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>An execution as stored: who ran what, how it ended, where its log is.</summary>
+public sealed record ExecutionRecord(long Id, long UserId, long NotebookId, string? CellId, string Status, int? ExecutionCount,
+    string? Reason, string LogPath, long LogBytes, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>
+/// The executions table: one row per run of a cell, every read filtered by its owner. Log files live
+/// under DATA/logs/executions/&lt;user&gt;/ and the oldest beyond the per-user quota are deleted.
+/// </summary>
+public sealed class ExecutionStore(Database database, ApplianceOptions options)
+{
+    private const string Columns = "id, user_id, notebook_id, cell_id, status, execution_count, reason, log_path, log_bytes, created_at, started_at, finished_at";
+
+    public string LogsFolder(long userId) =>
+        Path.Combine(options.DataDirectoryFullPath, "logs", "executions", userId.ToString(CultureInfo.InvariantCulture));
+
+    public ExecutionRecord Create(long userId, long notebookId, string? cellId) => database.Write((connection, transaction) =>
+    {
+        var now = SqliteCommandExtensions.Now();
+        var id = Convert.ToInt64(connection.Scalar(
+            "INSERT INTO executions (user_id, notebook_id, cell_id, status, log_path, created_at) VALUES ($user, $notebook, $cell, 'queued', '', $now) RETURNING id;",
+            transaction, ("$user", userId), ("$notebook", notebookId), ("$cell", cellId), ("$now", now)), CultureInfo.InvariantCulture);
+        var path = Path.Combine(LogsFolder(userId), string.Create(CultureInfo.InvariantCulture, $"{id}.log"));
+        connection.Execute("UPDATE executions SET log_path = $path WHERE id = $id;", transaction, ("$path", path), ("$id", id));
+        return Find(connection, transaction, userId, id)!;
+    });
+
+    public void MarkRunning(long id) => database.Write((connection, transaction) =>
+        connection.Execute("UPDATE executions SET status = 'running', started_at = $now WHERE id = $id AND status = 'queued';",
+            transaction, ("$now", SqliteCommandExtensions.Now()), ("$id", id)));
+
+    public void Finish(long id, string status, int? executionCount, string? reason, long logBytes) => database.Write((connection, transaction) =>
+        connection.Execute("UPDATE executions SET status = $status, execution_count = $count, reason = $reason, log_bytes = $bytes, finished_at = $now WHERE id = $id;",
+            transaction, ("$status", status), ("$count", executionCount), ("$reason", reason), ("$bytes", logBytes), ("$now", SqliteCommandExtensions.Now()), ("$id", id)));
+
+    public ExecutionRecord? Find(long userId, long id) => database.Read(connection => Find(connection, null, userId, id));
+
+    /// <summary>The latest execution of each cell of a notebook (the editor re-attaches to these after a reload).</summary>
+    public List<ExecutionRecord> LatestPerCell(long userId, long notebookId) => database.Read(connection => connection.Query(
+        $"SELECT {Columns} FROM executions WHERE id IN (SELECT MAX(id) FROM executions WHERE user_id = $user AND notebook_id = $notebook GROUP BY cell_id) ORDER BY id;",
+        Map, null, ("$user", userId), ("$notebook", notebookId)));
+
+    /// <summary>Runs left queued or running by a previous web process can never finish: say so.</summary>
+    public int CloseAbandoned() => database.Write((connection, transaction) => connection.Execute(
+        "UPDATE executions SET status = 'killed', reason = 'The appliance stopped while this cell was queued or running.', finished_at = $now WHERE status IN ('queued', 'running');",
+        transaction, ("$now", SqliteCommandExtensions.Now())));
+
+    /// <summary>Deletes the log files of a user's oldest executions beyond <see cref="KernelOptions.LogsKeptPerUser"/>.</summary>
+    public void PruneLogs(long userId)
+    {
+        var old = database.Read(connection => connection.Query(
+            "SELECT id, log_path FROM executions WHERE user_id = $user AND log_path <> '' ORDER BY id DESC LIMIT -1 OFFSET $keep;",
+            reader => (reader.GetInt64(0), reader.GetString(1)), null, ("$user", userId), ("$keep", options.Kernels.LogsKeptPerUser)));
+        foreach (var (id, path) in old)
+        {
+            File.Delete(path);
+            database.Write((connection, transaction) => connection.Execute("UPDATE executions SET log_path = '' WHERE id = $id;", transaction, ("$id", id)));
+        }
+    }
+
+    private static ExecutionRecord? Find(SqliteConnection connection, SqliteTransaction? transaction, long userId, long id) =>
+        connection.Query($"SELECT {Columns} FROM executions WHERE id = $id AND user_id = $user;", Map, transaction, ("$id", id), ("$user", userId)).FirstOrDefault();
+
+    private static ExecutionRecord Map(SqliteDataReader reader) => new(
+        reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7), reader.GetInt64(8),
+        reader.ReadTime(9), reader.IsDBNull(10) ? null : reader.ReadTime(10), reader.IsDBNull(11) ? null : reader.ReadTime(11));
+
+    internal static bool IsFinal(ExecutionRecord record) => ExecutionStatus.IsFinal(record.Status);
+}

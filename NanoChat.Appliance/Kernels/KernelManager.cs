@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using NanoChat.Appliance.Kernels.Protocol;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>
+/// All users' kernels: submits executions (row + log + queue), answers status, interrupts, restarts,
+/// stops (also for the instructor console), culls idle workers, and kills every worker when the web
+/// process stops. A hosted singleton of the web process.
+/// </summary>
+public sealed class KernelManager(KernelServices services, SandboxStatus sandbox, ILogger<KernelManager> logger) : BackgroundService
+{
+    private const int CullCheckSeconds = 15;
+
+    /// <summary>Old logs are pruned on every this-many-th execution (pruning is a query per user).</summary>
+    private const int PruneEvery = 20;
+    private readonly ConcurrentDictionary<long, UserKernel> _kernels = new();
+    private readonly ConcurrentDictionary<long, Execution> _live = new();
+
+    public SandboxStatus Sandbox => sandbox;
+
+    public Execution Submit(long userId, string username, long notebookId, string? cellId, string code)
+    {
+        var record = services.Store.Create(userId, notebookId, cellId);
+        var log = new ExecutionLog(record.LogPath, services.Options.MaxLogBytesPerExecution);
+        var execution = new Execution(record, code, log, string.Create(CultureInfo.InvariantCulture, $"notebook-{notebookId}"));
+        _live[execution.Id] = execution;
+        _ = execution.Finished.ContinueWith(_ => _live.TryRemove(execution.Id, out Execution? _), TaskScheduler.Default);
+        var kernel = For(userId, username);
+        // The first event tells the client which execution this is, so it can re-attach after a reload.
+        log.Append(Execution.Event("execution", ("executionId", execution.Id), ("notebookId", notebookId), ("cellId", cellId),
+            ("queuePosition", kernel.Snapshot().QueueLength + (kernel.IsIdle ? 0 : 1))));
+        kernel.Enqueue(execution);
+        if (execution.Id % PruneEvery == 0)
+            _ = Task.Run(() => services.Store.PruneLogs(userId));
+        return execution;
+    }
+
+    /// <summary>The in-memory log of an execution that is still queued or running, else null (read the file).</summary>
+    public ExecutionLog? LiveLog(long executionId) => _live.TryGetValue(executionId, out var execution) ? execution.Log : null;
+
+    public KernelSnapshot Status(long userId, string username) => For(userId, username).Snapshot();
+
+    /// <summary>Every kernel that has run, for the instructor console.</summary>
+    public IReadOnlyList<KernelSnapshot> List() => [.. _kernels.Values.Select(kernel => kernel.Snapshot()).OrderBy(snapshot => snapshot.Username, StringComparer.Ordinal)];
+
+    public Task PrewarmAsync(long userId, string username) => For(userId, username).PrewarmAsync();
+
+    public Task<bool> InterruptAsync(long userId) =>
+        _kernels.TryGetValue(userId, out var kernel) ? kernel.InterruptAsync() : Task.FromResult(false);
+
+    public Task RestartAsync(long userId, string username, string reason = "The kernel was restarted. Variables are lost.") =>
+        For(userId, username).StopAsync(reason, startAgain: true);
+
+    /// <summary>Stops a user's worker, e.g. "Stopped by the instructor."; the next cell starts a new one.</summary>
+    public Task StopAsync(long userId, string reason) =>
+        _kernels.TryGetValue(userId, out var kernel) ? kernel.StopAsync(reason, startAgain: false) : Task.CompletedTask;
+
+    private UserKernel For(long userId, string username) => _kernels.GetOrAdd(userId, id => new UserKernel(id, username, services));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var abandoned = services.Store.CloseAbandoned();
+        if (abandoned > 0)
+            logger.LogWarning("{Count} executions were left running by the previous appliance process; they are marked killed.", abandoned);
+        foreach (var warning in sandbox.Warnings)
+            logger.LogWarning("Kernel sandbox: {Warning}", warning);
+        var idle = services.Options.IdleCullMinutes;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(idle > 0 ? Math.Min(CullCheckSeconds, Math.Max(0.2, idle * 30)) : CullCheckSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (idle <= 0)
+                    continue;
+                foreach (var kernel in _kernels.Values.Where(kernel => kernel.HasWorker && kernel.IsIdle && DateTimeOffset.UtcNow - kernel.LastActivity > TimeSpan.FromMinutes(idle)))
+                {
+                    logger.LogInformation("Stopping the idle kernel of {User}.", kernel.Username);
+                    await kernel.StopAsync($"The kernel was stopped after {idle:0.##} minutes without activity, to free memory. Variables are lost.", startAgain: false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await Task.WhenAll(_kernels.Values.Select(kernel => kernel.StopAsync("The appliance is shutting down.", startAgain: false)
+            .ContinueWith(_ => { }, TaskScheduler.Default)));
+        services.DeleteSocketsRoot();
+    }
+
+    internal static bool IsFinal(string status) => ExecutionStatus.IsFinal(status);
+}

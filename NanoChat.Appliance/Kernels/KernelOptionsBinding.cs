@@ -1,0 +1,37 @@
+using System.Globalization;
+using NanoChat.Appliance.Hosting;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>
+/// Reads <see cref="KernelOptions"/> from `serve` flags (--kernel-memory-mb 8192) or the matching
+/// environment variables (NANOCHAT_KERNEL_MEMORY_MB=8192); a value that is not a number stops start-up.
+/// </summary>
+public static class KernelOptionsBinding
+{
+    public static readonly string[] Flags =
+        ["kernel-memory-mb", "kernel-pids", "kernel-cpus", "kernel-idle-minutes", "kernel-interrupt-grace-seconds", "kernel-gpu-fraction"];
+
+    public static void Apply(ApplianceOptions options)
+    {
+        var kernels = options.Kernels;
+        foreach (var flag in Flags)
+        {
+            var variable = "NANOCHAT_" + flag.Replace('-', '_').ToUpperInvariant();
+            var text = options.Extra.GetValueOrDefault(flag) ?? Environment.GetEnvironmentVariable(variable);
+            if (text is null)
+                continue;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                throw new CommandLineException($"--{flag} (or {variable}) must be a number, not '{text}'.");
+            switch (flag)
+            {
+                case "kernel-memory-mb": kernels.MemoryLimitBytes = (long)(value * 1024 * 1024); break;
+                case "kernel-pids": kernels.PidsLimit = (int)value; break;
+                case "kernel-cpus": kernels.CpuCores = value; break;
+                case "kernel-idle-minutes": kernels.IdleCullMinutes = value; break;
+                case "kernel-interrupt-grace-seconds": kernels.InterruptGraceSeconds = value; break;
+                default: kernels.GpuMemoryFraction = value; break;
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Kernels.Protocol;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>What every user's kernel shares: the launcher, the store, the options, and the one way an
+/// execution is finished (done event in its log, row updated). A singleton of the web process.</summary>
+public sealed class KernelServices(ApplianceOptions options, IKernelLauncher launcher, ExecutionStore store, PythonLocator python, ILogger<KernelManager> logger)
+{
+    private readonly string _socketsRoot = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"nanochat-kernels-{Environment.ProcessId}"));
+
+    public KernelOptions Options => options.Kernels;
+    public ExecutionStore Store => store;
+    public ILogger Logger => logger;
+    public KernelLimits Limits => new(options.Kernels.MemoryLimitBytes, options.Kernels.PidsLimit, options.Kernels.CpuCores, options.Kernels.GpuMemoryFraction);
+
+    public async Task<WorkerConnection> StartWorkerAsync(long userId, string username)
+    {
+        var workspace = Path.Combine(options.WorkspacesDirectory, userId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(workspace);
+        var interpreter = await Task.Run(python.Describe);
+        var folder = Path.Combine(_socketsRoot, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(_socketsRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var request = new KernelLaunch(userId, username, workspace, Path.Combine(folder, "kernel.sock"), interpreter);
+        try
+        {
+            return await WorkerConnection.StartAsync(launcher, request, folder, options.Kernels, CancellationToken.None);
+        }
+        catch
+        {
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Ends an execution once: error event (when a reason is given), done event, row updated.</summary>
+    public void Finish(Execution execution, string status, int? executionCount, long durationMs, string? reason)
+    {
+        if (!execution.TryClaimFinish())
+            return;
+        var log = execution.Log;
+        if (reason is not null)
+        {
+            var ename = status == ExecutionStatus.Interrupted ? "KeyboardInterrupt" : "KernelDied";
+            log.Append(Execution.Event("error", ("ename", ename), ("evalue", reason), ("traceback", new System.Text.Json.Nodes.JsonArray(reason))));
+        }
+        log.Append(Execution.Event("done", ("status", status), ("executionCount", executionCount), ("durationMs", durationMs), ("reason", reason)));
+        log.Complete();
+        try
+        {
+            store.Finish(execution.Id, status, executionCount, reason, log.Bytes);
+        }
+        catch (Exception error)
+        {
+            logger.LogError(error, "Execution {Id} finished as {Status} but its row could not be updated.", execution.Id, status);
+        }
+        execution.MarkFinished(status);
+    }
+
+    public void DeleteSocketsRoot()
+    {
+        try
+        {
+            if (Directory.Exists(_socketsRoot))
+                Directory.Delete(_socketsRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>The limits every worker gets, as instructors and students see them.</summary>
+public sealed record KernelLimits(long MemoryBytes, int Pids, double CpuCores, double GpuMemoryFraction);
+
+/// <summary>A queued or running execution, for the kernel status and the instructor console.</summary>
+public sealed record QueuedExecution(long ExecutionId, long NotebookId, string? CellId, string Status);
+
+/// <summary>A kernel as `GET /api/kernel` and the instructor console show it.</summary>
+public sealed record KernelSnapshot(long UserId, string Username, string State, int? Pid, DateTimeOffset? StartedAt, long? UptimeSeconds,
+    double? RunningSeconds, int QueueLength, IReadOnlyList<QueuedExecution> Queue, long RssBytes, long GpuBytes, string? PythonVersion,
+    bool Sandboxed, IReadOnlyList<string> CgroupFolders, KernelLimits Limits, string? LastExitReason);

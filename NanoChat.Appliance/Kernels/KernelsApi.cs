@@ -1,0 +1,106 @@
+using System.Globalization;
+using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Notebooks;
+using NanoChat.Appliance.Web;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>
+/// Running code over HTTP (architecture.md, "HTTP surface"): `POST /api/execute/stream` queues a cell
+/// in the caller's kernel and streams its events; `/api/executions/{id}` (+ `/events`, replay and
+/// follow with Last-Event-ID) and `/api/notebooks/{id}/executions` let a reloaded page re-attach;
+/// `/api/kernel` (+ `/interrupt`, `/restart`, `/start`) is the caller's own worker. Everything is
+/// checked against the owner: anything not yours is 404.
+///
+/// SSE events: `id: N` then `data: {"type": …}` where type is "execution" (first: executionId,
+/// notebookId, cellId, queuePosition), "status" (state running|starting, message), "stdout"/"stderr"
+/// (text), "display" (outputType, data, metadata), "error" (ename, evalue, traceback), "done"
+/// (status ok|error|interrupted|killed, executionCount, durationMs, reason). The stream ends after done.
+/// </summary>
+public static class KernelsApi
+{
+    public sealed record ExecuteRequest(long? NotebookId, string? CellId, string? Code);
+
+    /// <summary>Largest cell source accepted (characters).</summary>
+    public const int MaxCodeChars = 1_000_000;
+
+    public static IServiceCollection AddKernels(this IServiceCollection services, ApplianceOptions options)
+    {
+        services.AddSingleton(_ => SandboxStatus.Detect(options.Kernels));
+        services.AddSingleton<PythonLocator>();
+        services.AddSingleton<IKernelLauncher, LocalKernelLauncher>();
+        services.AddSingleton<ExecutionStore>();
+        services.AddSingleton<KernelServices>();
+        services.AddSingleton<KernelManager>();
+        services.AddHostedService(provider => provider.GetRequiredService<KernelManager>());
+        return services;
+    }
+
+    public static WebApplication MapKernels(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Kernels");
+
+        api.MapPost("/execute/stream", async (ExecuteRequest request, HttpContext http, NotebookStore notebooks, KernelManager kernels) =>
+        {
+            if (request.NotebookId is not { } notebookId || request.Code is null)
+                return Problems.BadRequest("An execution needs 'notebookId' and 'code'.");
+            if (request.Code.Length > MaxCodeChars)
+                return Problems.BadRequest($"A cell may hold at most {MaxCodeChars:N0} characters.");
+            if (request.CellId is { Length: > 200 })
+                return Problems.BadRequest("A cell id is at most 200 characters.");
+            if (notebooks.Find(http.User.Id(), notebookId) is null)
+                return Problems.NotFound("The notebook");
+            var execution = kernels.Submit(http.User.Id(), http.User.Username(), notebookId, request.CellId, request.Code);
+            await ServerSentEvents.StreamAsync(http, execution.Log.Path, execution.Log, 0);
+            return Results.Empty;
+        });
+
+        api.MapGet("/executions/{id:long}", (long id, HttpContext http, ExecutionStore store, KernelServices services) =>
+            store.Find(http.User.Id(), id) is { } record
+                ? Results.Ok(ExecutionOutputs.Describe(record, services.Options))
+                : Problems.NotFound("The execution"));
+
+        api.MapGet("/executions/{id:long}/events", async (long id, HttpContext http, ExecutionStore store, KernelManager kernels) =>
+        {
+            if (store.Find(http.User.Id(), id) is not { } record)
+                return Problems.NotFound("The execution");
+            var after = long.TryParse(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault(),
+                NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
+            await ServerSentEvents.StreamAsync(http, record.LogPath, kernels.LiveLog(id), after);
+            return Results.Empty;
+        });
+
+        api.MapGet("/notebooks/{id:long}/executions", (long id, HttpContext http, NotebookStore notebooks, ExecutionStore store) =>
+            notebooks.Find(http.User.Id(), id) is null
+                ? Problems.NotFound("The notebook")
+                : Results.Ok(store.LatestPerCell(http.User.Id(), id).Select(record => new
+                {
+                    id = record.Id,
+                    record.CellId,
+                    record.Status,
+                    record.ExecutionCount,
+                    record.CreatedAt,
+                    record.FinishedAt,
+                })));
+
+        api.MapGet("/kernel", (HttpContext http, KernelManager kernels) =>
+            Results.Ok(kernels.Status(http.User.Id(), http.User.Username())));
+
+        api.MapPost("/kernel/start", async (HttpContext http, KernelManager kernels) =>
+        {
+            await kernels.PrewarmAsync(http.User.Id(), http.User.Username());
+            return Results.Ok(kernels.Status(http.User.Id(), http.User.Username()));
+        });
+
+        api.MapPost("/kernel/interrupt", async (HttpContext http, KernelManager kernels) =>
+            Results.Ok(new { interrupted = await kernels.InterruptAsync(http.User.Id()) }));
+
+        api.MapPost("/kernel/restart", async (HttpContext http, KernelManager kernels) =>
+        {
+            await kernels.RestartAsync(http.User.Id(), http.User.Username());
+            return Results.Ok(kernels.Status(http.User.Id(), http.User.Username()));
+        });
+        return app;
+    }
+}

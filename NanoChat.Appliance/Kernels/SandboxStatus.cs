@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>
+/// What isolation this box gives students' workers, found once at start: bubblewrap usable or not,
+/// cgroups (v1/v2) writable or not. Anything missing is logged once as a warning and shown to
+/// instructors (admin console), and workers start anyway, less isolated. Lives as long as the web process.
+/// </summary>
+public sealed class SandboxStatus
+{
+    public const string BubblewrapPath = "/usr/bin/bwrap";
+
+    public bool Bubblewrap { get; private init; }
+    public int CgroupVersion { get; private init; }
+    public IReadOnlyList<string> Warnings { get; private init; } = [];
+
+    public bool FullyIsolated => Bubblewrap && CgroupVersion > 0;
+
+    public static SandboxStatus Detect(KernelOptions options)
+    {
+        var warnings = new List<string>();
+        var bubblewrap = false;
+        if (!options.UseSandbox)
+            warnings.Add("Kernel sandbox turned off by configuration: student code runs with the appliance's own rights and can read its data folder.");
+        else if (!File.Exists(BubblewrapPath))
+            warnings.Add($"bubblewrap is not installed ({BubblewrapPath} missing): student code can read the data folder and other students' work. Fix: apt-get install bubblewrap.");
+        else if (RunsOk(BubblewrapPath, "--ro-bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--dev", "/dev", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "true") is { } failure)
+            warnings.Add($"bubblewrap cannot create a sandbox here ({failure}): student code is not isolated. Fix: allow unprivileged user namespaces or run the appliance as root.");
+        else
+            bubblewrap = true;
+
+        var version = 0;
+        if (!options.UseCgroups)
+            warnings.Add("Kernel cgroups turned off by configuration: no memory, process or CPU limits on student code.");
+        else
+        {
+            (version, var problem) = KernelCgroup.Probe();
+            if (version == 0)
+                warnings.Add($"No writable cgroup for kernel limits ({problem}): a student's code can use all memory, processes and CPU. Fix: run as root or give the service a delegated cgroup (systemd Delegate=yes).");
+        }
+        return new SandboxStatus { Bubblewrap = bubblewrap, CgroupVersion = version, Warnings = warnings };
+    }
+
+    private static string? RunsOk(string file, params string[] arguments)
+    {
+        try
+        {
+            var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var argument in arguments)
+                start.ArgumentList.Add(argument);
+            using var process = Process.Start(start)!;
+            var errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? null : $"exit {process.ExitCode}: {errors.Trim()}";
+        }
+        catch (Exception error)
+        {
+            return error.Message;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>
+/// Writes an execution log as text/event-stream: `id: N` and `data: JSON` per event, from after the
+/// given sequence number, following the log until it completes or the client goes away. A client
+/// that goes away stops only its own stream; the execution keeps running and logging.
+/// </summary>
+public static class ServerSentEvents
+{
+    public static async Task StreamAsync(HttpContext http, string logPath, ExecutionLog? live, long afterSequence)
+    {
+        var response = http.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var body = response.Body;
+        var cancel = http.RequestAborted;
+        try
+        {
+            await response.StartAsync(cancel);
+            var batch = new StringBuilder();
+            await foreach (var (sequence, json) in ExecutionLog.ReadAsync(logPath, live, afterSequence, cancel))
+            {
+                batch.Append("id: ").Append(sequence).Append("\ndata: ").Append(json).Append("\n\n");
+                await FlushAsync(body, batch, cancel);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static async Task FlushAsync(Stream body, StringBuilder batch, CancellationToken cancel)
+    {
+        if (batch.Length == 0)
+            return;
+        await body.WriteAsync(Encoding.UTF8.GetBytes(batch.ToString()), cancel);
+        await body.FlushAsync(cancel);
+        batch.Clear();
+    }
+}

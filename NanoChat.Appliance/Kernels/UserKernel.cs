@@ -1,0 +1,257 @@
+using System.Text.Json.Nodes;
+using NanoChat.Appliance.Kernels.Protocol;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>
+/// One user's kernel seat: the queue of that user's executions (run one at a time, in order), the
+/// current worker (started on demand, replaced after it dies or is restarted), interrupt with a grace
+/// period, and the reason the last worker ended. Lives as long as the web process, one per user
+/// who has run code; the worker inside comes and goes.
+/// </summary>
+public sealed class UserKernel
+{
+    private readonly KernelServices _services;
+    private readonly object _lock = new();
+    private readonly LinkedList<Execution> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private WorkerConnection? _worker;
+    private Task<WorkerConnection?>? _starting;
+    private Execution? _running;
+    private string? _lastExitReason;
+
+    public UserKernel(long userId, string username, KernelServices services)
+    {
+        UserId = userId;
+        Username = username;
+        _services = services;
+        LastActivity = DateTimeOffset.UtcNow;
+        _ = PumpAsync();
+    }
+
+    public long UserId { get; }
+    public string Username { get; }
+    public DateTimeOffset LastActivity { get; private set; }
+
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_lock)
+                return _running is null && _queue.Count == 0;
+        }
+    }
+
+    public bool HasWorker => _worker is not null;
+
+    public int Enqueue(Execution execution)
+    {
+        int position;
+        lock (_lock)
+        {
+            _queue.AddLast(execution);
+            position = _queue.Count + (_running is null ? 0 : 1);
+            LastActivity = DateTimeOffset.UtcNow;
+        }
+        _wake.Release();
+        return position;
+    }
+
+    /// <summary>Starts a worker now if none runs, so the first cell does not wait for it.</summary>
+    public Task PrewarmAsync() => EnsureWorkerAsync(null);
+
+    /// <summary>KeyboardInterrupt into the running cell; queued cells are not run; kill after the grace period.</summary>
+    public async Task<bool> InterruptAsync()
+    {
+        Execution? running;
+        WorkerConnection? worker;
+        List<Execution> cancelled;
+        lock (_lock)
+        {
+            running = _running;
+            worker = _worker;
+            cancelled = [.. _queue];
+            _queue.Clear();
+        }
+        foreach (var execution in cancelled)
+            _services.Finish(execution, ExecutionStatus.Interrupted, null, 0, "Not run: the kernel was interrupted before this cell started.");
+        if (running is null || worker is null)
+            return cancelled.Count > 0;
+        await worker.SendAsync(new InterruptCommand(running.Key));
+        var grace = TimeSpan.FromSeconds(_services.Options.InterruptGraceSeconds);
+        _ = Task.Delay(grace).ContinueWith(_ =>
+        {
+            if (running.Finished.IsCompleted)
+                return;
+            worker.Stop($"The cell did not stop within {grace.TotalSeconds:0.#} s of the interrupt (a long native operation, such as one big torch call, cannot be interrupted), so the kernel was restarted. Variables are lost; run the cells again.");
+        }, TaskScheduler.Default);
+        return true;
+    }
+
+    /// <summary>Ends the worker (running and queued cells end with <paramref name="reason"/>); a new one starts on the next cell, or now when <paramref name="startAgain"/>.</summary>
+    public async Task StopAsync(string reason, bool startAgain)
+    {
+        WorkerConnection? worker;
+        List<Execution> cancelled;
+        lock (_lock)
+        {
+            worker = _worker;
+            cancelled = [.. _queue];
+            _queue.Clear();
+        }
+        foreach (var execution in cancelled)
+            _services.Finish(execution, ExecutionStatus.Killed, null, 0, $"Not run: {reason}");
+        if (worker is not null)
+        {
+            worker.Stop(reason);
+            await worker.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        if (startAgain)
+            await PrewarmAsync();
+    }
+
+    public KernelSnapshot Snapshot()
+    {
+        lock (_lock)
+        {
+            var worker = _worker;
+            var now = DateTimeOffset.UtcNow;
+            var state = worker is null ? (_starting is { IsCompleted: false } ? "starting" : "stopped") : _running is null ? "idle" : "busy";
+            var queue = new List<QueuedExecution>();
+            if (_running is { } running)
+                queue.Add(new QueuedExecution(running.Id, running.NotebookId, running.CellId, ExecutionStatus.Running));
+            queue.AddRange(_queue.Select(e => new QueuedExecution(e.Id, e.NotebookId, e.CellId, ExecutionStatus.Queued)));
+            return new KernelSnapshot(UserId, Username, state, worker?.Process.Pid, worker?.StartedAt,
+                worker is null ? null : (long)(now - worker.StartedAt).TotalSeconds,
+                _running?.StartedAt is { } started ? (now - started).TotalSeconds : null,
+                _queue.Count, queue, worker?.RssBytes ?? 0, worker?.GpuBytes ?? 0, worker?.Started.PythonVersion,
+                worker?.Process.Sandboxed ?? false, worker?.Process.Cgroup?.Folders ?? [], _services.Limits, _lastExitReason);
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        while (true)
+        {
+            await _wake.WaitAsync();
+            Execution? next;
+            lock (_lock)
+            {
+                next = _queue.First?.Value;
+                if (next is null)
+                    continue;
+                _queue.RemoveFirst();
+                _running = next;
+            }
+            try
+            {
+                await RunAsync(next);
+            }
+            catch (Exception error)
+            {
+                _services.Finish(next, ExecutionStatus.Killed, null, 0, $"The kernel failed: {error.Message}");
+            }
+            lock (_lock)
+            {
+                _running = null;
+                LastActivity = DateTimeOffset.UtcNow;
+            }
+        }
+    }
+
+    private async Task RunAsync(Execution execution)
+    {
+        var worker = await EnsureWorkerAsync(execution);
+        if (worker is null || execution.Finished.IsCompleted)
+            return;
+        execution.StartedAt = DateTimeOffset.UtcNow;
+        execution.Status = ExecutionStatus.Running;
+        _ = Task.Run(() => _services.Store.MarkRunning(execution.Id)); // off the critical path; guarded by status = 'queued'
+        execution.Log.Append(Execution.Event("status", ("state", ExecutionStatus.Running)));
+        worker.Current = execution;
+        await worker.SendAsync(new ExecuteCommand(execution.Key, execution.Namespace, execution.Code));
+        if (await Task.WhenAny(execution.Finished, worker.Exited) != execution.Finished)
+        {
+            var reason = await worker.Exited;
+            _services.Finish(execution, ExecutionStatus.Killed, null, (long)(DateTimeOffset.UtcNow - execution.StartedAt.Value).TotalMilliseconds, reason);
+        }
+    }
+
+    /// <summary>The live worker, starting one if needed; null (with the execution finished as killed) if it cannot start.</summary>
+    private async Task<WorkerConnection?> EnsureWorkerAsync(Execution? forExecution)
+    {
+        Task<WorkerConnection?> starting;
+        lock (_lock)
+        {
+            if (_worker is { Exited.IsCompleted: false } alive)
+                return alive;
+            if (_starting is null || _starting.IsCompleted)
+            {
+                if (forExecution is not null && _lastExitReason is { } previous)
+                    forExecution.Log.Append(Execution.Event("status", ("state", "starting"),
+                        ("message", $"Starting a new kernel. The previous one ended: {previous}")));
+                _starting = StartWorkerAsync();
+            }
+            starting = _starting;
+        }
+        var worker = await starting;
+        if (worker is null && forExecution is not null)
+            _services.Finish(forExecution, ExecutionStatus.Killed, null, 0, _lastExitReason ?? "The kernel could not start.");
+        return worker;
+    }
+
+    private async Task<WorkerConnection?> StartWorkerAsync()
+    {
+        try
+        {
+            var worker = await _services.StartWorkerAsync(UserId, Username);
+            worker.OnMessage = OnWorkerMessage;
+            lock (_lock)
+                _worker = worker;
+            _ = WatchAsync(worker);
+            return worker;
+        }
+        catch (KernelStartException error)
+        {
+            lock (_lock)
+                _lastExitReason = error.Message;
+            _services.Logger.LogWarning("The kernel of {User} failed to start: {Reason}", Username, error.Message);
+            return null;
+        }
+    }
+
+    private async Task WatchAsync(WorkerConnection worker)
+    {
+        var reason = await worker.Exited;
+        lock (_lock)
+        {
+            if (_worker == worker)
+                _worker = null;
+            _lastExitReason = reason;
+        }
+        _services.Logger.LogInformation("The kernel of {User} (pid {Pid}) ended: {Reason}", Username, worker.Process.Pid, reason);
+        await worker.DisposeAsync();
+    }
+
+    private void OnWorkerMessage(Execution execution, KernelMessage message)
+    {
+        switch (message)
+        {
+            case StreamNotification stream:
+                execution.Log.Append(Execution.Event(stream.Name == "stderr" ? "stderr" : "stdout", ("text", stream.Text)));
+                break;
+            case DisplayNotification display:
+                execution.Log.Append(Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata)));
+                break;
+            case ErrorNotification error:
+                execution.Log.Append(Execution.Event("error", ("ename", error.Ename), ("evalue", error.Evalue),
+                    ("traceback", new JsonArray([.. error.Traceback.Select(line => (JsonNode?)JsonValue.Create(line))]))));
+                break;
+            case DoneNotification done:
+                _services.Finish(execution, done.Status, done.ExecutionCount, done.DurationMs, null);
+                break;
+            default:
+                break;
+        }
+    }
+}

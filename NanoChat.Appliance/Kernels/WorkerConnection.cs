@@ -1,0 +1,189 @@
+using System.Net.Sockets;
+using NanoChat.Appliance.Kernels.Protocol;
+
+namespace NanoChat.Appliance.Kernels;
+
+/// <summary>
+/// The web side of one running worker: its process, its socket, the execution it is running, its
+/// latest stats. A reader task routes the worker's messages into the running execution's log. When
+/// the socket closes or the process ends, <see cref="Exited"/> completes with a sentence saying why
+/// (asked to stop, out of memory, a signal, an exit code). Lives as long as the worker process.
+/// </summary>
+public sealed class WorkerConnection : IAsyncDisposable
+{
+    private readonly KernelProcess _process;
+    private readonly NetworkStream _stream;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _socketFolder;
+    private readonly long _memoryLimit;
+    private string? _stopReason;
+
+    private WorkerConnection(KernelProcess process, NetworkStream stream, StartedNotification started, string socketFolder, long memoryLimit)
+    {
+        _process = process;
+        _stream = stream;
+        _socketFolder = socketFolder;
+        _memoryLimit = memoryLimit;
+        Started = started;
+        StartedAt = DateTimeOffset.UtcNow;
+    }
+
+    public StartedNotification Started { get; }
+    public DateTimeOffset StartedAt { get; }
+    public KernelProcess Process => _process;
+    public long RssBytes { get; private set; }
+    public long GpuBytes { get; private set; }
+
+    /// <summary>The execution whose output is arriving now; set before its execute command is sent.</summary>
+    public Execution? Current { get; set; }
+
+    /// <summary>Output and completion of the current execution are reported through this.</summary>
+    public Action<Execution, KernelMessage>? OnMessage { get; set; }
+
+    public Task<string> Exited => _exited.Task;
+
+    /// <summary>Launches a worker and waits until it has loaded Python and said "started".</summary>
+    public static async Task<WorkerConnection> StartAsync(IKernelLauncher launcher, KernelLaunch request, string socketFolder, KernelOptions options, CancellationToken cancel)
+    {
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(request.SocketPath));
+        listener.Listen(1);
+        var process = launcher.Launch(request);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(TimeSpan.FromSeconds(options.StartTimeoutSeconds));
+            var accept = listener.AcceptAsync(timeout.Token).AsTask();
+            var died = process.Process.WaitForExitAsync(timeout.Token);
+            if (await Task.WhenAny(accept, died) != accept)
+                throw StartFailure(process, timeout.IsCancellationRequested && !cancel.IsCancellationRequested ? options.StartTimeoutSeconds : null);
+            var socket = await accept;
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            var first = KernelFraming.ReadAsync(stream, timeout.Token);
+            if (await Task.WhenAny(first, died) != first || await first is not StartedNotification started)
+                throw StartFailure(process, null);
+            var connection = new WorkerConnection(process, stream, started, socketFolder, options.MemoryLimitBytes);
+            _ = connection.ReadLoopAsync();
+            return connection;
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            process.Dispose();
+            throw new KernelStartException($"The kernel did not start within {options.StartTimeoutSeconds:0} s. {LastWords(process)}".Trim());
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
+    public async Task SendAsync(KernelMessage message)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            await KernelFraming.WriteAsync(_stream, message, CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The reader notices the death and reports it; nothing more to say here.
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Kills the worker; <paramref name="reason"/> is what the student reads in the cell.</summary>
+    public void Stop(string reason)
+    {
+        Interlocked.CompareExchange(ref _stopReason, reason, null);
+        _process.Kill();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (await KernelFraming.ReadAsync(_stream, CancellationToken.None) is { } message)
+            {
+                if (message is StatsNotification stats)
+                {
+                    RssBytes = stats.RssBytes;
+                    GpuBytes = stats.GpuBytes;
+                }
+                else if (Current is { } execution && OnMessage is { } handler)
+                {
+                    handler(execution, message);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or System.Text.Json.JsonException or ObjectDisposedException)
+        {
+        }
+        _exited.TrySetResult(await ExitReasonAsync());
+    }
+
+    private async Task<string> ExitReasonAsync()
+    {
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+        {
+            try
+            {
+                await _process.Process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+            }
+        }
+        if (_stopReason is { } reason)
+            return reason;
+        if (_process.Cgroup?.OutOfMemoryKilled() == true)
+            return $"The kernel ran out of memory (its limit is {_memoryLimit / (1024.0 * 1024 * 1024):0.#} GiB) and was killed. Variables are lost; use less memory (smaller batches or model) and run the cells again.";
+        var code = _process.Process.HasExited ? _process.Process.ExitCode : -1;
+        return code switch
+        {
+            > 128 => $"The kernel was killed by signal {code - 128} ({SignalName(code - 128)}). Variables are lost; run the cells again.",
+            0 => "The kernel exited (sys.exit or os._exit in the code). Variables are lost.",
+            _ => $"The kernel exited with code {code}. Variables are lost. {LastWords(_process)}".Trim(),
+        };
+    }
+
+    private static string SignalName(int signal) => signal switch
+    {
+        9 => "SIGKILL: killed from outside, often for memory",
+        11 => "SIGSEGV: a crash in native code",
+        6 => "SIGABRT: native code aborted",
+        15 => "SIGTERM",
+        _ => "signal",
+    };
+
+    private static KernelStartException StartFailure(KernelProcess process, double? timeoutSeconds)
+    {
+        process.Process.WaitForExit(1000);
+        var exit = process.Process.HasExited ? $"it exited with code {process.Process.ExitCode}" : $"it did not answer within {timeoutSeconds:0} s";
+        return new KernelStartException($"The kernel failed to start: {exit}. {LastWords(process)}".Trim());
+    }
+
+    private static string LastWords(KernelProcess process) =>
+        process.LastWords is { Length: > 0 } words ? $"It said: {words}" : "";
+
+    public async ValueTask DisposeAsync()
+    {
+        Stop("The kernel was stopped.");
+        await Exited.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _process.Dispose();
+        await _stream.DisposeAsync();
+        _writeLock.Dispose();
+        try
+        {
+            Directory.Delete(_socketFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

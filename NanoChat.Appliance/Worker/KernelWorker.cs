@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Sockets;
+using NanoChat.Appliance.Kernels.Protocol;
+
+namespace NanoChat.Appliance.Worker;
+
+/// <summary>
+/// `kernel --socket S --user U --python P`: one student's worker. Connects to the web process's
+/// socket, captures fd 1/2, loads CPython, then runs cells on the main thread while a reader thread
+/// takes commands (so an interrupt arrives while code runs) and a stats thread reports memory.
+/// Lives until the web side says shutdown, closes the socket, or kills it; exits with _exit, never
+/// through Python's shutdown.
+/// </summary>
+public static class KernelWorker
+{
+    /// <summary>Exit code when the worker cannot start (bad Python, no socket); the sentence is on stderr.</summary>
+    public const int StartFailure = 78;
+
+    /// <summary>Test hook (jupyter_client style): "crash-on-start" or "slow-start:SECONDS".</summary>
+    public const string MisbehaveVariable = "NANOCHAT_TEST_KERNEL_MISBEHAVE";
+
+    private const int StatsIntervalMs = 1000;
+
+    public static int Run(WorkerArguments arguments)
+    {
+        Misbehave();
+        PythonInstallation python;
+        try
+        {
+            // The web process probes the interpreter once and passes libpython; alone, probe here.
+            python = arguments.Known ?? PythonDiscovery.Discover(arguments.Python);
+        }
+        catch (PythonDiscoveryException error)
+        {
+            Console.Error.WriteLine(error.Message);
+            return StartFailure;
+        }
+
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(arguments.Socket));
+        }
+        catch (SocketException error)
+        {
+            Console.Error.WriteLine($"The worker cannot reach the web process at '{arguments.Socket}': {error.Message}");
+            return StartFailure;
+        }
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        var writeLock = new object();
+        void Send(KernelMessage message)
+        {
+            try
+            {
+                lock (writeLock)
+                    KernelFraming.Write(stream, message);
+            }
+            catch (IOException)
+            {
+                NativeMethods._exit(0); // the web process is gone; --die-with-parent would end us anyway
+            }
+        }
+
+        var capture = new OutputCapture(Send);
+        capture.Start();
+        var host = new PythonHost(capture, Send);
+        try
+        {
+            host.Initialize(python, arguments.Nanochat, arguments.GpuFraction);
+        }
+        catch (Exception error)
+        {
+            capture.Diagnostic($"Python at '{python.Executable}' ({python.LibraryPath}) could not be initialised: {error.Message}");
+            NativeMethods._exit(StartFailure);
+        }
+        Send(new StartedNotification(Environment.ProcessId, host.Version, python.Executable));
+
+        var executions = new BlockingCollection<ExecuteCommand>();
+        new Thread(() => ReadCommands(stream, host, executions, Send)) { IsBackground = true, Name = "kernel-commands" }.Start();
+        new Thread(() => ReportStats(host, Send)) { IsBackground = true, Name = "kernel-stats" }.Start();
+        foreach (var command in executions.GetConsumingEnumerable())
+            Send(host.Run(command));
+        NativeMethods._exit(0);
+        return 0;
+    }
+
+    private static void ReadCommands(Stream stream, PythonHost host, BlockingCollection<ExecuteCommand> executions, Action<KernelMessage> send)
+    {
+        try
+        {
+            while (KernelFraming.Read(stream) is { } message)
+            {
+                switch (message)
+                {
+                    case ExecuteCommand execute: executions.Add(execute); break;
+                    case InterruptCommand interrupt: host.Interrupt(interrupt.Id); break;
+                    case CompleteCommand complete: _ = Task.Run(() => send(host.Complete(complete))); break;
+                    case ShutdownCommand: NativeMethods._exit(0); break;
+                    default: break;
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // A broken socket means the web process is gone: nothing is left to serve.
+        }
+        NativeMethods._exit(0);
+    }
+
+    private static void ReportStats(PythonHost host, Action<KernelMessage> send)
+    {
+        while (true)
+        {
+            Thread.Sleep(StatsIntervalMs);
+            send(new StatsNotification(ResidentBytes(), host.GpuBytes));
+        }
+    }
+
+    private static long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        return 0;
+    }
+
+    private static void Misbehave()
+    {
+        var mode = Environment.GetEnvironmentVariable(MisbehaveVariable);
+        if (mode == "crash-on-start")
+        {
+            Console.Error.WriteLine("Test kernel: crashing on start as asked by " + MisbehaveVariable + ".");
+            NativeMethods._exit(3);
+        }
+        if (mode?.StartsWith("slow-start:", StringComparison.Ordinal) == true)
+            Thread.Sleep(TimeSpan.FromSeconds(double.Parse(mode["slow-start:".Length..], CultureInfo.InvariantCulture)));
+    }
+}
+
+/// <summary>The worker's command line, as the web process's launcher writes it.</summary>
+public sealed record WorkerArguments(string Socket, string User, string Python, string? Nanochat, double GpuFraction, PythonInstallation? Known = null);

@@ -1,0 +1,407 @@
+# The Python half of the worker: runs one cell Jupyter-style in a notebook's own globals dict.
+# Embedded in the binary and executed once at worker start (Worker/PythonHost.cs). The C# half
+# owns the process, the socket and fd-level output capture; this half owns what a cell *means*:
+# the last expression is displayed, tracebacks show the cell's own lines, matplotlib figures are
+# shown at the end, `!cmd` runs through the shell, `%time`/`%timeit` work, other magics are refused.
+import ast
+import base64
+import builtins
+import ctypes
+import io
+import json
+import linecache
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+_host = None            # the .NET side: _host.Emit(kind, json_text), set by install()
+_namespaces = {}        # namespace name -> globals dict (one per notebook)
+_execution_count = 0
+_current_id = ""
+_gpu_fraction = None
+_gpu_fraction_done = False
+_running = threading.Event()    # set while a cell runs: the flusher sleeps otherwise
+SUPPORTED_MAGICS = ("%time", "%%time", "%timeit", "%%timeit", "%matplotlib", "%pip", "%cd", "%pwd", "%env")
+
+
+class MagicError(Exception):
+    """A magic this appliance does not support; shown as a one-line error in the cell."""
+
+
+def install(host, gpu_fraction):
+    global _host, _gpu_fraction
+    _host = host
+    _gpu_fraction = gpu_fraction
+    os.environ["MPLBACKEND"] = "module://appliance._inline_backend"
+    _buffer_std_streams()
+    threading.Thread(target=_flush_loop, name="appliance-flush", daemon=True).start()
+
+
+def _buffer_std_streams():
+    # The embedded interpreter starts with unbuffered stdio (one write() per print, 5x slower on
+    # 100k lines). Buffer both streams; the flusher thread and the flush before every child process
+    # keep output prompt and in order.
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        stream = io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False), 64 * 1024),
+                                  encoding="utf-8", errors="backslashreplace", line_buffering=False)
+        setattr(sys, name, stream)
+        setattr(sys, "__%s__" % name, stream)
+    original_system = os.system
+
+    def system(command):
+        _flush_std()
+        return original_system(command)
+    os.system = system
+    original_execute_child = subprocess.Popen._execute_child
+
+    def execute_child(self, *args, **kwargs):
+        _flush_std()
+        return original_execute_child(self, *args, **kwargs)
+    subprocess.Popen._execute_child = execute_child
+
+
+def _flush_loop():
+    # Python's stdout is block-buffered on a pipe; flushing every 20 ms makes prints stream like a
+    # terminal without paying one write() per line (100k lines stay fast).
+    while True:
+        _running.wait()
+        time.sleep(0.02)
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+
+
+def emit(kind, payload):
+    _flush_std()
+    _host.Emit(kind, json.dumps(payload))
+
+
+def _flush_std():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+def namespace(name):
+    ns = _namespaces.get(name)
+    if ns is None:
+        ns = {"__name__": "__main__", "__builtins__": builtins, "display": display_value}
+        _namespaces[name] = ns
+    return ns
+
+
+# ---------------------------------------------------------------- rich output
+
+def mime_bundle(value):
+    data = {}
+    method = getattr(value, "_repr_mimebundle_", None)
+    if callable(method):
+        try:
+            bundle = method()
+            if isinstance(bundle, tuple):
+                bundle = bundle[0]
+            if isinstance(bundle, dict):
+                data.update(bundle)
+        except Exception:
+            pass
+    for mime, name in (("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_"),
+                       ("image/svg+xml", "_repr_svg_"), ("image/png", "_repr_png_"),
+                       ("image/jpeg", "_repr_jpeg_"), ("text/latex", "_repr_latex_"),
+                       ("application/json", "_repr_json_")):
+        if mime in data:
+            continue
+        method = getattr(value, name, None)
+        if not callable(method):
+            continue
+        try:
+            result = method()
+        except Exception:
+            continue
+        if isinstance(result, tuple):
+            result = result[0]
+        if result is None:
+            continue
+        if isinstance(result, bytes):
+            result = base64.b64encode(result).decode("ascii")
+        data[mime] = result
+    figure = _matplotlib_figure_png(value)
+    if figure is not None:
+        data["image/png"] = figure
+    if "text/plain" not in data:
+        data["text/plain"] = repr(value)
+    return data
+
+
+def _matplotlib_figure_png(value):
+    module = sys.modules.get("matplotlib.figure")
+    if module is None or not isinstance(value, module.Figure):
+        return None
+    buffer = io.BytesIO()
+    value.savefig(buffer, format="png", bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def display_value(*values, raw=False, output_type="display_data"):
+    """Shows each value in the cell's output, like IPython's display()."""
+    for value in values:
+        data = value if raw and isinstance(value, dict) else mime_bundle(value)
+        emit("display", {"outputType": output_type, "data": data, "metadata": {}})
+
+
+def flush_figures():
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    for number in pyplot.get_fignums():
+        figure = pyplot.figure(number)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        width, height = figure.get_size_inches() * figure.dpi
+        emit("display", {"outputType": "display_data", "metadata": {},
+                         "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+                                  "text/plain": "<Figure size %dx%d with %d Axes>" % (width, height, len(figure.axes))}})
+    pyplot.close("all")
+
+
+# ---------------------------------------------------------------- magics and shell lines
+
+def expand(command, ns):
+    def field(match):
+        try:
+            return str(eval(match.group(1), ns))
+        except Exception:
+            return match.group(0)
+    command = re.sub(r"\{([^{}]+)\}", field, command)
+    return re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", lambda m: str(ns[m.group(1)]) if m.group(1) in ns else m.group(0), command)
+
+
+def shell(command):
+    """Runs a `!command` line through /bin/sh in the current folder; output streams into the cell."""
+    _flush_std()
+    process = subprocess.Popen(command, shell=True)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(2)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        raise
+
+
+def time_statement(code, ns):
+    started_wall, started_cpu = time.perf_counter(), time.process_time()
+    try:
+        return run_source(code, ns, "<%time>", display_last=True)
+    finally:
+        wall, cpu = time.perf_counter() - started_wall, time.process_time() - started_cpu
+        print("CPU times: total: %s\nWall time: %s" % (_format_seconds(cpu), _format_seconds(wall)))
+
+
+def timeit_statement(code, ns):
+    import timeit
+    timer = timeit.Timer(code, globals=ns)
+    number, _ = timer.autorange()
+    runs = [t / number for t in timer.repeat(repeat=7, number=number)]
+    mean = sum(runs) / len(runs)
+    std = (sum((r - mean) ** 2 for r in runs) / len(runs)) ** 0.5
+    print("%s ± %s per loop (mean ± std. dev. of 7 runs, %d loops each)" % (_format_seconds(mean), _format_seconds(std), number))
+
+
+def _format_seconds(seconds):
+    for unit, scale in (("s", 1), ("ms", 1e3), ("µs", 1e6), ("ns", 1e9)):
+        if seconds * scale >= 1 or unit == "ns":
+            return "%.3g %s" % (seconds * scale, unit)
+
+
+def line_magic(name, argument, ns):
+    if name == "time":
+        return time_statement(argument, ns)
+    elif name == "timeit":
+        timeit_statement(argument, ns)
+    elif name == "matplotlib":
+        pass  # figures are always shown inline here
+    elif name == "pip":
+        shell("%s -m pip %s" % (sys.executable, argument))
+    elif name == "cd":
+        os.chdir(os.path.expanduser(argument or "~"))
+        print(os.getcwd())
+    elif name == "pwd":
+        return os.getcwd()
+    elif name == "env":
+        if "=" in argument:
+            key, _, value = argument.partition("=")
+            os.environ[key.strip()] = value.strip()
+        elif argument:
+            return os.environ.get(argument.strip())
+        else:
+            return dict(os.environ)
+    else:
+        raise MagicError(unsupported("%" + name))
+
+
+def unsupported(magic):
+    return "%s is not supported in this appliance; supported magics: %s, and !command lines." % (magic, ", ".join(SUPPORTED_MAGICS))
+
+
+_SHELL_LINE = re.compile(r"^(\s*)!(.*)$")
+_MAGIC_LINE = re.compile(r"^(\s*)%([A-Za-z_]\w*)\s*(.*)$")
+_ASSIGN_SHELL = re.compile(r"^(\s*)([A-Za-z_][\w, ]*)=\s*!(.*)$")
+
+
+def transform(source):
+    """Rewrites `!cmd` and `%magic` lines into calls; returns plain Python."""
+    lines = source.split("\n")
+    out = []
+    for line in lines:
+        match = _SHELL_LINE.match(line)
+        if match:
+            out.append("%s(__appliance_kernel__.shell(__appliance_kernel__.expand(%r, globals())), None)[1]" % (match.group(1), match.group(2)))
+            continue
+        match = _MAGIC_LINE.match(line)
+        if match and not line.lstrip().startswith("%%"):
+            out.append("%s__appliance_kernel__.line_magic(%r, %r, globals())" % match.groups())
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- running a cell
+
+def run_source(source, ns, filename, display_last):
+    ns["__appliance_kernel__"] = sys.modules[__name__]
+    code = transform(source)
+    linecache.cache[filename] = (len(source), None, [line + "\n" for line in source.split("\n")], filename)
+    tree = ast.parse(code, filename=filename, mode="exec")
+    last = None
+    if display_last and tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
+        last = ast.Expression(tree.body.pop().value)
+    exec(compile(tree, filename, "exec"), ns)
+    if last is not None:
+        value = eval(compile(last, filename, "eval"), ns)
+        if value is not None:
+            ns["_"] = value
+            return value
+    return None
+
+
+def run_cell(execution_id, namespace_name, source):
+    """Runs one cell; returns (status, execution_count). Output travels through _host as it happens."""
+    global _execution_count, _current_id
+    _execution_count += 1
+    _current_id = execution_id
+    ns = namespace(namespace_name)
+    filename = "<cell In[%d]>" % _execution_count
+    status = "ok"
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _running.set()
+    try:
+        _apply_gpu_fraction()
+        stripped = source.lstrip()
+        if stripped.startswith("%%"):
+            header, _, body = stripped.partition("\n")
+            magic = header.split()[0]
+            if magic == "%%time":
+                value = time_statement(body, ns)
+            elif magic == "%%timeit":
+                timeit_statement(body, ns)
+                value = None
+            else:
+                raise MagicError(unsupported(magic))
+        else:
+            value = run_source(source, ns, filename, display_last=True)
+        if value is not None:
+            display_value(value, output_type="execute_result")
+        flush_figures()
+    except KeyboardInterrupt:
+        status = "interrupted"
+        _report(*sys.exc_info())
+    except BaseException:
+        status = "error"
+        _report(*sys.exc_info())
+    finally:
+        _running.clear()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _clear_pending_interrupt()
+        _flush_std()
+    try:
+        _patch_ipython_display()
+    except BaseException:
+        pass
+    return status, _execution_count
+
+
+def _report(kind, value, tb):
+    try:
+        flush_figures()
+    except BaseException:
+        pass
+    if isinstance(value, MagicError):
+        lines = ["UsageError: %s\n" % value]
+    else:
+        # Skip this module's own frames: the student sees their cell first.
+        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+            tb = tb.tb_next
+        lines = traceback.format_exception(kind, value, tb)
+    emit("error", {"ename": kind.__name__, "evalue": str(value), "traceback": lines})
+
+
+def _clear_pending_interrupt():
+    # An interrupt that lands just as a cell finishes must not fire in the next one.
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.main_thread().ident), None)
+
+
+def _apply_gpu_fraction():
+    global _gpu_fraction_done
+    torch = sys.modules.get("torch")
+    if _gpu_fraction_done or not _gpu_fraction or torch is None:
+        return
+    if torch.cuda.is_available():
+        for device in range(torch.cuda.device_count()):
+            torch.cuda.set_per_process_memory_fraction(_gpu_fraction, device)
+    _gpu_fraction_done = True
+
+
+def gpu_bytes():
+    torch = sys.modules.get("torch")
+    try:
+        if torch is not None and torch.cuda.is_initialized():
+            return int(sum(torch.cuda.memory_reserved(d) for d in range(torch.cuda.device_count())))
+    except Exception:
+        pass
+    return 0
+
+
+def _patch_ipython_display():
+    # Libraries that call IPython.display.display() (pandas, tqdm) then show in the cell like Jupyter.
+    for name in ("IPython.core.display_functions", "IPython.core.display", "IPython.display"):
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "display", None) is not display_value:
+            module.display = display_value
+
+
+def complete(namespace_name, code, cursor):
+    import rlcompleter
+    text = code[:cursor]
+    match = re.search(r"[\w.]*$", text)
+    token = match.group(0) if match else ""
+    completer = rlcompleter.Completer(namespace(namespace_name))
+    matches, state = [], 0
+    while state < 200:
+        candidate = completer.complete(token, state)
+        if candidate is None:
+            break
+        matches.append(candidate)
+        state += 1
+    return matches, cursor - len(token)

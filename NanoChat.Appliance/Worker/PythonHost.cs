@@ -1,0 +1,209 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using NanoChat.Appliance.Kernels.Protocol;
+using Python.Runtime;
+
+namespace NanoChat.Appliance.Worker;
+
+/// <summary>
+/// The embedded CPython of one worker. Initialised once on the worker's main thread (signals and
+/// `threading.main_thread()` depend on it), then the GIL is released and every later call takes it
+/// in a short <c>using (Py.GIL())</c>. Cells run here on the main thread; the Python half of the
+/// work lives in the embedded modules under Worker/Python. Lives as long as the worker process:
+/// CPython cannot be re-initialised, so a restart is a new process.
+/// </summary>
+public sealed class PythonHost
+{
+    private readonly OutputCapture _capture;
+    private readonly Action<KernelMessage> _send;
+    private readonly object _interruptLock = new();
+    private const int AsyncInterruptDelayMs = 500;
+    private PyObject? _runtime;
+    private nuint _mainThread;
+    private ulong _pythonMainThreadId;
+    private string? _running;
+
+    public PythonHost(OutputCapture capture, Action<KernelMessage> send)
+    {
+        _capture = capture;
+        _send = send;
+    }
+
+    // Registers the embedded modules: appliance_kernel and appliance now, the matplotlib backend
+    // lazily (importing it imports matplotlib, which a cell may never need).
+    private const string Bootstrap = """
+        import sys, types, signal, importlib.abc, importlib.util
+        def _load(name):
+            module = types.ModuleType(name)
+            module.__file__ = "<appliance>/" + name.replace(".", "/") + ".py"
+            sys.modules[name] = module
+            exec(compile(sources[name], module.__file__, "exec"), module.__dict__)
+            return module
+        class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+            def find_spec(self, name, path=None, target=None):
+                return importlib.util.spec_from_loader(name, self) if name == "appliance._inline_backend" else None
+            def create_module(self, spec):
+                return None
+            def exec_module(self, module):
+                module.__file__ = "<appliance>/appliance/_inline_backend.py"
+                exec(compile(sources[module.__name__], module.__file__, "exec"), module.__dict__)
+        _load("appliance_kernel")
+        _load("appliance")
+        sys.meta_path.insert(0, _Finder())
+        if nanochat and nanochat not in sys.path:
+            sys.path.insert(0, nanochat)
+        if "" not in sys.path:
+            sys.path.insert(0, "")
+        sys.argv = [""]
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        """;
+
+    /// <summary>torch's reserved CUDA memory after the last cell (bytes), for stats.</summary>
+    public long GpuBytes { get; private set; }
+
+    public string Version { get; private set; } = "";
+
+    /// <summary>Loads libpython and the appliance modules. Must run on the thread that will run cells.</summary>
+    public void Initialize(PythonInstallation python, string? nanochatDirectory, double gpuFraction)
+    {
+        Runtime.PythonDLL = python.LibraryPath;
+        // The interpreter's own path: CPython derives sys.prefix (and reads a venv's pyvenv.cfg) from it.
+        PythonEngine.ProgramName = python.Executable;
+        PythonEngine.Initialize();
+        // Still holding the GIL from Initialize: `import threading` first, so Python records this
+        // thread as its main thread.
+        PythonEngine.Exec("import threading");
+        _mainThread = NativeMethods.pthread_self();
+        using (var globals = new PyDict())
+        {
+            globals["sources"] = new PyDict();
+            using var sources = globals["sources"];
+            foreach (var (module, resource) in new[] { ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py") })
+                sources[module] = new PyString(ReadResource(resource));
+            globals["nanochat"] = nanochatDirectory is null ? PyObject.None : new PyString(nanochatDirectory);
+            PythonEngine.Exec(Bootstrap, globals);
+        }
+        _runtime = Py.Import("appliance_kernel");
+        using (var bridge = new PythonBridge(this).ToPython())
+        using (var fraction = new PyFloat(gpuFraction))
+            _runtime.InvokeMethod("install", bridge, fraction).Dispose();
+        using (var threading = Py.Import("threading"))
+        using (var main = threading.InvokeMethod("main_thread"))
+        using (var ident = main.GetAttr("ident"))
+            _pythonMainThreadId = ident.As<ulong>();
+        using (var sys = Py.Import("sys"))
+        using (var version = sys.GetAttr("version"))
+            Version = version.As<string>().Split(' ')[0];
+        PythonEngine.BeginAllowThreads();
+    }
+
+    /// <summary>Runs one cell on the calling (main) thread and reports its outcome.</summary>
+    public DoneNotification Run(ExecuteCommand command)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        _capture.CurrentExecutionId = command.Id;
+        lock (_interruptLock)
+            _running = command.Id;
+        string status;
+        int count;
+        using (Py.GIL())
+        {
+            try
+            {
+                using var result = _runtime!.InvokeMethod("run_cell", new PyString(command.Id), new PyString(command.Namespace), new PyString(command.Code));
+                using var first = result[0];
+                using var second = result[1];
+                status = first.As<string>();
+                count = second.As<int>();
+                using var gpu = _runtime.InvokeMethod("gpu_bytes");
+                GpuBytes = gpu.As<long>();
+            }
+            catch (PythonException error)
+            {
+                // Only an interrupt landing in the runtime's own bookkeeping gets here; the cell is over.
+                status = error.Type.Name == "KeyboardInterrupt" ? "interrupted" : "error";
+                using var counter = _runtime!.GetAttr("_execution_count");
+                count = counter.As<int>();
+            }
+        }
+        lock (_interruptLock)
+            _running = null;
+        _capture.Drain();
+        return new DoneNotification(command.Id, status, count, started.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// KeyboardInterrupt into the running cell: SIGINT to the main thread wakes sleeps and blocking
+    /// I/O; PythonEngine.Interrupt (which needs the GIL) covers code that does not check signals.
+    /// Ignored unless <paramref name="executionId"/> is the cell that runs now.
+    /// </summary>
+    public void Interrupt(string executionId)
+    {
+        lock (_interruptLock)
+        {
+            if (_running != executionId)
+                return;
+            _ = NativeMethods.pthread_kill(_mainThread, NativeMethods.SIGINT);
+        }
+        // The signal alone stops Python code and wakes sleeps; the asynchronous exception is the
+        // fallback for code that blocked or replaced the SIGINT handler, so it waits a moment.
+        _ = Task.Delay(AsyncInterruptDelayMs).ContinueWith(_ =>
+        {
+            lock (_interruptLock)
+            {
+                if (_running != executionId)
+                    return;
+            }
+            using (Py.GIL())
+            {
+                lock (_interruptLock)
+                {
+                    if (_running == executionId)
+                        PythonEngine.Interrupt(_pythonMainThreadId);
+                }
+            }
+        });
+    }
+
+    public CompletionsNotification Complete(CompleteCommand command)
+    {
+        using (Py.GIL())
+        {
+            using var result = _runtime!.InvokeMethod("complete", new PyString(command.Namespace), new PyString(command.Code), new PyInt(command.Cursor));
+            using var matches = result[0];
+            using var start = result[1];
+            return new CompletionsNotification(command.Id, matches.As<string[]>(), start.As<int>());
+        }
+    }
+
+    internal void Emit(string kind, string json)
+    {
+        _capture.Drain();
+        var payload = JsonNode.Parse(json)!.AsObject();
+        var id = _capture.CurrentExecutionId;
+        KernelMessage message = kind switch
+        {
+            "display" => new DisplayNotification(id, (string?)payload["outputType"] ?? "display_data",
+                payload["data"]?.AsObject() is { } data ? (JsonObject)data.DeepClone() : [],
+                payload["metadata"]?.AsObject() is { } metadata ? (JsonObject)metadata.DeepClone() : []),
+            "error" => new ErrorNotification(id, (string?)payload["ename"] ?? "Error", (string?)payload["evalue"] ?? "",
+                payload["traceback"]?.AsArray().Select(line => (string?)line ?? "").ToList() ?? []),
+            _ => throw new InvalidOperationException($"Unknown output kind '{kind}' from the Python runtime."),
+        };
+        _send(message);
+    }
+
+    private static string ReadResource(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"worker/{name}")
+            ?? throw new InvalidOperationException($"The embedded Python module '{name}' is missing from this build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
+
+/// <summary>What Python code sees as the host: `_host.Emit(kind, json)` sends rich output and errors.</summary>
+public sealed class PythonBridge(PythonHost host)
+{
+    public void Emit(string kind, string json) => host.Emit(kind, json);
+}

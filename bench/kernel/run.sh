@@ -1,0 +1,52 @@
+#!/bin/sh
+# Kernel benchmark, one command: builds the appliance (Release), installs Debian's Jupyter if
+# missing, runs the appliance's figures through its HTTP API and the Jupyter anchor scripts
+# (../../shared/bench/anchors, or $ANCHORS) in the same run, then prints each figure next to its
+# anchor and target. Usage: sh bench/kernel/run.sh   (as root, or with sudo for apt-get)
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+ANCHORS=${ANCHORS:-/work/shared/bench/anchors}
+OUT="$REPO/bench/out/kernel"
+PORT=${PORT:-5077}
+mkdir -p "$OUT"
+export ANCHORS
+
+if ! /usr/bin/python3 -c "import jupyter_server, ipykernel, jupyter_client, websocket" 2>/dev/null; then
+    echo "# installing Debian's Jupyter (the anchors' setup)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jupyter-client python3-ipykernel jupyter-server \
+        python3-websocket python3-torch python3-numpy python3-matplotlib >/dev/null
+fi
+
+echo "# building the appliance (Release)"
+dotnet build "$REPO/NanoChat.Appliance" -c Release -o "$OUT/app" -v q -nologo >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
+
+DATA=$(mktemp -d /tmp/nanochat-bench-XXXXXX)
+dotnet "$OUT/app/NanoChat.Appliance.dll" serve --data "$DATA" --urls "http://127.0.0.1:$PORT" --python /usr/bin/python3 >"$OUT/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+RESULTS="$OUT/results.txt"
+{
+    echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(hostname) nproc=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "## appliance (HTTP API, SSE)"
+    /usr/bin/python3 "$HERE/bench_appliance.py" --url "http://127.0.0.1:$PORT"
+    kill $SERVER; wait $SERVER 2>/dev/null || true
+    [ "${ONLY:-}" = appliance ] && exit 0
+    echo "## jupyter_server (anchor)"
+    /usr/bin/python3 "$ANCHORS/bench_server_ws.py" --n 300 --warmup 30 --reps 5
+    echo "## jupyter_client kernel start (anchor)"
+    /usr/bin/python3 "$ANCHORS/bench_kernel_start.py" 5
+    echo "## ipykernel RSS (anchor)"
+    /usr/bin/python3 "$ANCHORS/bench_kernel_rss.py" 3
+    echo "## subprocess per cell (the old design)"
+    /usr/bin/python3 "$ANCHORS/bench_subprocess_cell.py" 5
+} | tee "$RESULTS"
+
+echo
+/usr/bin/python3 "$HERE/compare.py" "$RESULTS"
