@@ -51,7 +51,7 @@ public sealed class IpynbBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var (page, _) = await SignedInProjectPageAsync();
         await page.SetInputFilesAsync("#ipynb-file", new FilePayload { Name = "broken.ipynb", MimeType = "application/x-ipynb+json", Buffer = "{\"nbformat\": 4, \"cells\": 3}"u8.ToArray() });
         var status = page.GetByTestId("ipynb-status");
-        await Assertions.Expect(status).ToContainTextAsync("broken.ipynb: cells must be a list");
+        await Assertions.Expect(status).ToContainTextAsync("broken.ipynb: notebook.cells must be a list");
         Assert.Equal(0, await page.Locator("#notebook-list li").CountAsync());
     }
 
@@ -62,7 +62,7 @@ public sealed class IpynbBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.ClickAsync("nav.mainnav >> text=Tutorials");
         await page.ClickAsync("button[aria-label='Open A tiny GPT from scratch (CPU)']");
         await page.WaitForURLAsync(url => url.Contains("/notebooks/", StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("A tiny GPT from scratch (CPU)");
+        await Assertions.Expect(page.Locator("#notebook-title")).ToHaveTextAsync("A tiny GPT from scratch (CPU)");
         await page.GotoAsync("/tutorials");
         await Assertions.Expect(page.Locator("#tutorial-tiny-gpt-cpu")).ToContainTextAsync("Continue your copy");
         await Screenshots.SaveAsync(page, "tutorials");

@@ -25,13 +25,14 @@ public sealed class KernelFactAttribute : FactAttribute
 /// cell through the real execute route and real kernel; every cell must finish without an error, the
 /// loss plot must arrive as an image, and the checkpoint must be saved. Budget: 10 minutes on CI.
 /// </summary>
+[Collection(NanoChat.Appliance.Tests.Kernels.PythonKernelCollection.Name)]
 public sealed class CpuTutorialThroughTheApplianceTests
 {
     [KernelFact]
     [Trait("Category", "Slow")]
     public async Task Every_code_cell_of_the_cpu_tutorial_runs_green_through_the_kernel()
     {
-        await using var server = await ApplianceServer.StartAsync();
+        await using var server = await ApplianceServer.StartAsync(configure: options => options.PythonPath = TutorialNotebookTests.SystemPython);
         using var student = await server.SignUpAsync("runner");
         student.Http.Timeout = TimeSpan.FromMinutes(10);
         var opened = await (await student.Http.PostAsync("/api/tutorials/tiny-gpt-cpu/open", null)).ReadJsonAsync();
