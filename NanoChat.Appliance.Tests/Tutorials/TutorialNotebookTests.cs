@@ -87,6 +87,33 @@ public sealed class TutorialNotebookTests
     }
 
     [Fact]
+    public async Task The_environment_check_finds_a_checkout_and_names_an_old_torch()
+    {
+        if (!File.Exists(SystemPython) || (await RunInAsync(Path.GetTempPath(), SystemPython, "-c", "import torch; assert int(torch.__version__.split('.')[0]) < 2")).ExitCode != 0)
+            return;
+        var home = TempFolder();
+        try
+        {
+            var checkout = Path.Combine(home, "nanochat-checkout");
+            Directory.CreateDirectory(Path.Combine(checkout, "nanochat"));
+            Directory.CreateDirectory(Path.Combine(checkout, "scripts"));
+            await File.WriteAllTextAsync(Path.Combine(checkout, "nanochat", "gpt.py"), "");
+            await File.WriteAllTextAsync(Path.Combine(checkout, "scripts", "base_train.py"), "");
+            var environmentCheck = CodeCells(Load("nanochat-walkthrough")).Where(cell => cell["metadata"]?["nanochat"]?["role"]?.GetValue<string>() == "environment-check");
+            var script = Path.Combine(home, "check.py");
+            await File.WriteAllTextAsync(script, Runner(environmentCheck));
+            var (exitCode, output) = await RunInAsync(home, SystemPython, new Dictionary<string, string> { ["NANOCHAT_DIR"] = checkout }, script);
+            Assert.True(exitCode == 0, output);
+            Assert.Contains($"[ok  ] nanochat checkout : {checkout}", output, StringComparison.Ordinal);
+            Assert.Contains("is too old: nanochat needs torch 2.x", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public async Task The_cpu_tutorial_trains_plots_samples_and_saves_a_loadable_checkpoint()
     {
@@ -121,7 +148,10 @@ public sealed class TutorialNotebookTests
         return folder;
     }
 
-    internal static async Task<(int ExitCode, string Output)> RunInAsync(string folder, string program, params string[] arguments)
+    internal static Task<(int ExitCode, string Output)> RunInAsync(string folder, string program, params string[] arguments) =>
+        RunInAsync(folder, program, new Dictionary<string, string>(), arguments);
+
+    internal static async Task<(int ExitCode, string Output)> RunInAsync(string folder, string program, Dictionary<string, string> environment, params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
         foreach (var argument in arguments)
@@ -129,6 +159,8 @@ public sealed class TutorialNotebookTests
         start.Environment["HOME"] = folder;
         start.Environment["MPLBACKEND"] = "Agg";
         start.Environment.Remove("NANOCHAT_DIR");
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
