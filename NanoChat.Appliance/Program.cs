@@ -2,10 +2,12 @@ using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Chat;
 using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Ipynb;
 using NanoChat.Appliance.Kernels;
 using NanoChat.Appliance.Notebooks;
 using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Storage;
+using NanoChat.Appliance.Tutorials;
 using NanoChat.Appliance.Web;
 
 // One binary: `serve` (the web process), `kernel` (a student's worker), `user add`, `backup`, `restore`, `install-service`.
@@ -26,6 +28,8 @@ public partial class Program
         builder.Services.AddPages();                   // Scriban templates rendered from the binary
         builder.Services.AddProjects();                // projects of a user
         builder.Services.AddNotebooks(options);        // notebooks, revisions, optimistic saves
+        builder.Services.AddIpynb();                   // .ipynb import and export (nbformat 4, v3 converted)
+        builder.Services.AddTutorials();               // the tutorial catalog: built-in and uploaded notebooks, per-user copies
         builder.Services.AddKernels(options);          // one sandboxed Python worker per user, execution logs
         builder.Services.AddChat();                    // checkpoints of a user, chat through their kernel
         builder.Services.AddAdmin(options);            // instructor console: accounts, hand-outs, health, backups, events
@@ -45,6 +49,8 @@ public partial class Program
         app.MapAccounts();                             // /api/auth/*, /api/me, /login, /register, /logout
         app.MapProjects();                             // /api/projects, / and /projects/{id}
         app.MapNotebooks();                            // /api/notebooks, /notebooks/{id}
+        app.MapIpynb();                                // POST /api/projects/{id}/ipynb, GET /api/notebooks/{id}/ipynb
+        app.MapTutorials();                            // /api/tutorials, /tutorials
         app.MapKernels();                              // /api/execute/stream, /api/executions, /api/kernel
         app.MapChat();                                 // /api/checkpoints, /api/chat, /chat
         app.MapAdmin();                                // /api/admin/*, /admin/* (instructors only)

@@ -1,5 +1,6 @@
 // Shared page behaviour: htmx, antiforgery header on htmx requests, idle sign-out for kiosks.
 import htmx from 'htmx.org';
+import './ipynb-upload.js';
 
 window.htmx = htmx;
 // No eval-based features (hx-on, js: values): the CSP forbids inline script anyway.
