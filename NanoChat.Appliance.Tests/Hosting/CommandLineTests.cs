@@ -61,15 +61,17 @@ public sealed class CommandLineTests
         Assert.True(code == 0, error);
         Assert.Contains("Created instructor 'prof'", output, StringComparison.Ordinal);
 
-        var backupFile = Path.Combine(TempFolders.Create("backup"), "nightly.db");
+        var backupFile = Path.Combine(TempFolders.Create("backup"), "nightly.tar.gz");
         (code, output, error) = await RunAsync("", "backup", backupFile, "--data", data);
         Assert.True(code == 0, error);
-        Assert.Contains("integrity_check: ok", output, StringComparison.Ordinal);
-        Assert.Equal("ok", NanoChat.Appliance.Storage.Backup.IntegrityCheck(backupFile));
+        Assert.True(File.Exists(backupFile));
 
-        // The backup is a working appliance database: the instructor signs in from it.
-        var restored = TempFolders.Create("restored");
-        File.Copy(backupFile, Path.Combine(restored, "appliance.db"));
+        // The backup restores into an empty folder and is a working appliance: the instructor signs in from it.
+        var restored = Path.Combine(TempFolders.Create("restored"), "data");
+        Directory.CreateDirectory(restored);
+        (code, _, error) = await RunAsync("", "restore", backupFile, "--data", restored);
+        Assert.True(code == 0, error);
+        Assert.Equal("ok", NanoChat.Appliance.Storage.Backup.IntegrityCheck(Path.Combine(restored, "appliance.db")));
         await using var server = await ApplianceServer.StartAsync(restored);
         using var prof = await server.SignInAsync("prof", "a-long-password");
         Assert.Equal("instructor", prof.Role);
