@@ -26,5 +26,6 @@ fi
 
 if [[ "${1:-}" == "--tests" && ! -x .tools/pwsh ]]; then
   echo "Installing PowerShell 7 as a local .NET tool (for publish.ps1)"
-  dotnet tool install --tool-path .tools PowerShell >/dev/null
+  # Pinned: 7.6.x runs on .NET 10; a newer PowerShell may need a newer runtime than this SDK brings.
+  dotnet tool install --tool-path .tools PowerShell --version 7.6.9 >/dev/null
 fi

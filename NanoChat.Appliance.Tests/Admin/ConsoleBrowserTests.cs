@@ -89,6 +89,8 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser)
 
         // Hand out Week 1 to every enabled student and follow their progress.
         await page.GetByRole(AriaRole.Link, new() { Name = "Hand-outs" }).ClickAsync();
+        // The picker offers the built-in tutorials next to the instructor's own notebooks.
+        await Assertions.Expect(page.Locator("#handout-notebook optgroup[label=Tutorials] option[value='tutorial:tiny-gpt-cpu']")).ToHaveCountAsync(1);
         await page.SelectOptionAsync("#handout-notebook", new SelectOptionValue { Label = "Week 1" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Hand out" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("handout-result")).ToContainTextAsync("2 new copies");

@@ -120,36 +120,43 @@ public sealed class HandOutTests : IAsyncLifetime
     }
 }
 
-/// <summary>Tutorial hand-outs through <see cref="NanoChat.Appliance.Admin.ITutorialHandOuts"/>, with a one-tutorial catalog standing in for Tutorials/.</summary>
+/// <summary>Tutorial hand-outs from the real catalog (built-in tutorials embedded in the binary).</summary>
 public sealed class TutorialHandOutTests
 {
-    private sealed class OneTutorial : NanoChat.Appliance.Admin.ITutorialHandOuts
-    {
-        public NanoChat.Appliance.Admin.HandOuts.Source? Find(string slug) => slug == "tiny-gpt"
-            ? new("tutorial:tiny-gpt", "Tiny GPT", [new NanoChat.Appliance.Notebooks.Cell("c1", "code", "import torch")], null)
-            : null;
-    }
-
     [Fact]
-    public async Task A_tutorial_is_handed_out_by_slug_once_the_catalog_is_registered()
+    public async Task A_built_in_tutorial_is_handed_out_by_slug_and_becomes_the_students_copy()
     {
-        await using (var bare = await ApplianceServer.StartAsync(configure: options => options.NightlyBackupHour = -1))
-        {
-            using var teacher = await bare.SignUpAsync("teacher");
-            using var _ = await bare.SignUpAsync("ada");
-            var refused = await teacher.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt" });
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-            Assert.Contains("not part of this build", (string?)(await refused.ReadJsonAsync())["detail"], StringComparison.Ordinal);
-        }
-        await using var server = await ApplianceServer.StartAsync(configure: options => options.NightlyBackupHour = -1,
-            configureBuilder: builder => builder.Services.AddSingleton<NanoChat.Appliance.Admin.ITutorialHandOuts>(new OneTutorial()));
+        await using var server = await ApplianceServer.StartAsync(configure: options => options.NightlyBackupHour = -1);
         using var instructor = await server.SignUpAsync("teacher");
         using var ada = await server.SignUpAsync("ada");
-        var given = await (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt" })).ReadJsonAsync();
-        Assert.Equal("Tiny GPT", (string?)given["projectName"]);
-        var copy = await (await ada.Http.GetAsync($"/api/notebooks/{given["copies"]![0]!["notebookId"]}")).ReadJsonAsync();
-        Assert.Equal("import torch", (string?)copy["cells"]![0]!["source"]);
+        var catalog = (await (await ada.Http.GetAsync("/api/tutorials")).ReadJsonAsync()).AsArray();
+        var tiny = catalog.Single(entry => (string?)entry!["slug"] == "tiny-gpt-cpu")!;
+        Assert.Null(tiny["yourCopy"]);
+        // The instructor's own copy of the tutorial is the reference the hand-out must match.
+        var opened = await (await instructor.Http.PostAsync("/api/tutorials/tiny-gpt-cpu/open", null)).ReadJsonAsync();
+        var original = await (await instructor.Http.GetAsync($"/api/notebooks/{opened["notebookId"]}")).ReadJsonAsync();
+
+        var given = await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt-cpu", projectName = "Week 2" });
+        Assert.Equal(HttpStatusCode.OK, given.StatusCode);
+        var outcome = await given.ReadJsonAsync();
+        Assert.Equal((string?)tiny["title"], (string?)outcome["notebookName"]);
+        Assert.Equal("copied", (string?)outcome["copies"]![0]!["status"]);
+        var copyId = (long)outcome["copies"]![0]!["notebookId"]!;
+        var copy = await (await ada.Http.GetAsync($"/api/notebooks/{copyId}")).ReadJsonAsync();
+        var originalSources = original["cells"]!.AsArray().Select(cell => (string?)cell!["source"]).ToList();
+        Assert.Equal(originalSources, copy["cells"]!.AsArray().Select(cell => (string?)cell!["source"]).ToList());
+        Assert.True(originalSources.Count >= (int)tiny["cellCount"]! && originalSources.Count > 3);
+
+        // The catalog now offers the handed-out copy as ada's, and opening the tutorial lands on it.
+        var after = (await (await ada.Http.GetAsync("/api/tutorials")).ReadJsonAsync()).AsArray().Single(entry => (string?)entry!["slug"] == "tiny-gpt-cpu")!;
+        Assert.Equal(copyId, (long)after["yourCopy"]!["notebookId"]!);
+        var reopened = await (await ada.Http.PostAsync("/api/tutorials/tiny-gpt-cpu/open", null)).ReadJsonAsync();
+        Assert.Equal(copyId, (long)reopened["notebookId"]!);
+
+        // A second hand-out keeps the copy; unknown slugs and ambiguous requests are refused.
+        var again = await (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt-cpu", projectName = "Week 2" })).ReadJsonAsync();
+        Assert.Equal("kept", (string?)again["copies"]![0]!["status"]);
         Assert.Equal(HttpStatusCode.NotFound, (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "nope" })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt", notebookId = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { tutorialSlug = "tiny-gpt-cpu", notebookId = 1 })).StatusCode);
     }
 }

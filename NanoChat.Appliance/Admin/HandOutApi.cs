@@ -10,7 +10,7 @@ namespace NanoChat.Appliance.Admin;
 /// (<c>{notebookId | tutorialSlug, projectName?, userIds?, usernames?, keepOutputs?}</c>; no recipients means every
 /// enabled student), list hand-outs, per-student progress, and `GET /api/admin/notebooks/{id}` to
 /// read any student's notebook (read-only: there is no admin route that writes one).
-/// Tutorials come from <see cref="ITutorialHandOuts"/> once the catalog registers it.
+/// Tutorials come from <see cref="ITutorialHandOuts"/>, which the catalog registers.
 /// </summary>
 public static class HandOutApi
 {
@@ -18,7 +18,7 @@ public static class HandOutApi
 
     public static RouteGroupBuilder MapHandOutApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/handouts", (HandOutRequest request, HttpContext http, NotebookStore notebooks, UserStore users, HandOuts handOuts, IEnumerable<ITutorialHandOuts> tutorials) =>
+        api.MapPost("/handouts", (HandOutRequest request, HttpContext http, NotebookStore notebooks, UserStore users, HandOuts handOuts, ITutorialHandOuts tutorials) =>
         {
             var actor = SignIn.Current(http)!;
             HandOuts.Source source;
@@ -26,9 +26,7 @@ public static class HandOutApi
                 return Problems.BadRequest("Name either a 'notebookId' (one of your notebooks) or a 'tutorialSlug' to hand out.");
             if (request.TutorialSlug is { } slug)
             {
-                if (tutorials.FirstOrDefault() is not { } catalog)
-                    return Problems.BadRequest("Tutorials are not part of this build; hand out one of your notebooks by 'notebookId'.");
-                if (catalog.Find(slug) is not { } tutorial)
+                if (tutorials.Find(slug) is not { } tutorial)
                     return Problems.NotFound($"The tutorial '{slug}'");
                 source = tutorial;
             }

@@ -6,30 +6,31 @@ using NanoChat.Appliance.Web;
 namespace NanoChat.Appliance.Admin;
 
 /// <summary>
-/// `/admin/handouts`: pick one of your notebooks and give it to every student or to the ones you
-/// tick; each hand-out's progress table (polled) and a read-only view of any student's copy
+/// `/admin/handouts`: pick a tutorial or one of your notebooks and give it to every student or to
+/// the ones you tick (the picker's values are "tutorial:{slug}" or "notebook:{id}"); each hand-out's progress table (polled) and a read-only view of any student's copy
 /// (`/admin/notebooks/{id}`), for helping without touching their work.
 /// </summary>
 public static class HandOutPages
 {
     public static RouteGroupBuilder MapHandOutPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/handouts", (HttpContext http, PageRenderer renderer, ProjectStore projects, NotebookStore notebooks, UserStore users, HandOutProgress progress) =>
+        pages.MapGet("/handouts", (HttpContext http, PageRenderer renderer, ProjectStore projects, NotebookStore notebooks, UserStore users, HandOutProgress progress, ITutorialHandOuts tutorials) =>
         {
             var me = http.User.Id();
             var mine = projects.List(me).Select(project => new { project.Name, Notebooks = notebooks.List(me, project.Id) }).Where(group => group.Notebooks.Count > 0).ToList();
             var students = users.All().Where(user => user.Role == Roles.Student && !user.Disabled).Select(user => new { user.Id, user.Username }).ToList();
             var handOuts = progress.List().Select(item => new { item.Id, item.NotebookName, item.ProjectName, item.Copies, CreatedAt = ConsoleFormatting.Time(item.CreatedAt) }).ToList();
-            return renderer.Page(http, "admin/handouts.html", "Hand-outs", new { Groups = mine, Students = students, HandOuts = handOuts });
+            var tutorialChoices = tutorials.Choices().Select(choice => new { choice.Slug, choice.Title }).ToList();
+            return renderer.Page(http, "admin/handouts.html", "Hand-outs", new { Tutorials = tutorialChoices, Groups = mine, Students = students, HandOuts = handOuts });
         });
 
-        pages.MapPost("/handouts", async (HttpContext http, PageRenderer renderer, NotebookStore notebooks, UserStore users, HandOuts handOuts) =>
+        pages.MapPost("/handouts", async (HttpContext http, PageRenderer renderer, NotebookStore notebooks, UserStore users, HandOuts handOuts, ITutorialHandOuts tutorials) =>
         {
             var form = await http.Request.ReadFormAsync();
             var actor = SignIn.Current(http)!;
-            if (!long.TryParse(form["notebookId"], out var notebookId) || notebooks.Find(actor.Id, notebookId) is not { } notebook)
-                return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { "Choose one of your notebooks to hand out." } }, 400);
-            var (projectName, nameError) = DisplayNames.Check(string.IsNullOrWhiteSpace(form["projectName"]) ? notebook.Name : form["projectName"].ToString(), "project");
+            if (ChosenSource(form["source"].ToString(), actor.Id, notebooks, tutorials) is not { } source)
+                return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { "Choose a tutorial or one of your notebooks to hand out." } }, 400);
+            var (projectName, nameError) = DisplayNames.Check(string.IsNullOrWhiteSpace(form["projectName"]) ? source.Name : form["projectName"].ToString(), "project");
             if (projectName is null)
                 return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { nameError! } }, 400);
             List<long>? chosen = form["to"] == "chosen"
@@ -40,7 +41,7 @@ public static class HandOutPages
             var (recipients, problem) = HandOutApi.Recipients(users, chosen, null);
             if (recipients is null)
                 return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { problem! } }, 400);
-            var outcome = handOuts.Give(HandOuts.FromNotebook(notebook), projectName, recipients, form["keepOutputs"] == "true", actor);
+            var outcome = handOuts.Give(source, projectName, recipients, form["keepOutputs"] == "true", actor);
             return renderer.Fragment(http, "admin/_handout_result.html", new { Outcome = outcome, Copied = outcome.Copies.Count(copy => copy.Status == "copied") });
         });
 
@@ -74,6 +75,16 @@ public static class HandOutPages
             });
         });
         return pages;
+    }
+
+    /// <summary>The picker's value ("tutorial:{slug}" or "notebook:{id}", the latter only the instructor's own) as a source, or null.</summary>
+    private static HandOuts.Source? ChosenSource(string value, long instructorId, NotebookStore notebooks, ITutorialHandOuts tutorials)
+    {
+        if (value.StartsWith("tutorial:", StringComparison.Ordinal))
+            return tutorials.Find(value["tutorial:".Length..]);
+        if (value.StartsWith("notebook:", StringComparison.Ordinal) && long.TryParse(value["notebook:".Length..], out var id))
+            return notebooks.Find(instructorId, id) is { } notebook ? HandOuts.FromNotebook(notebook) : null;
+        return null;
     }
 
     private static object ProgressRows(IReadOnlyList<HandOutProgress.StudentProgress> students) =>

@@ -17,8 +17,11 @@ public sealed class HandOuts(Database database, ProjectStore projects, NotebookS
 {
     private readonly Lock _oneAtATime = new();
 
-    /// <summary>What is handed out: a key naming its origin ("notebook:12", "tutorial:slug") and its content.</summary>
-    public sealed record Source(string Key, string Name, IReadOnlyList<Cell> Cells, JsonObject? Metadata);
+    /// <summary>
+    /// What is handed out: a key naming its origin ("notebook:12", "tutorial:slug"), its content, and
+    /// what else should learn of each new copy (the tutorial catalog records it as the student's copy).
+    /// </summary>
+    public sealed record Source(string Key, string Name, IReadOnlyList<Cell> Cells, JsonObject? Metadata, Action<long, long>? OnCopied = null);
 
     public sealed record CopyResult(long UserId, string Username, string Status, long? NotebookId);
 
@@ -57,6 +60,7 @@ public sealed class HandOuts(Database database, ProjectStore projects, NotebookS
                     ON CONFLICT (handout_id, user_id) DO UPDATE SET notebook_id = excluded.notebook_id, copied_at = excluded.copied_at
                     """,
                     transaction, ("$h", handOutId), ("$u", user.Id), ("$n", copy.Id), ("$t", SqliteCommandExtensions.Now())));
+                source.OnCopied?.Invoke(user.Id, copy.Id);
                 results.Add(new CopyResult(user.Id, user.Username, "copied", copy.Id));
             }
             var copied = results.Count(result => result.Status == "copied");

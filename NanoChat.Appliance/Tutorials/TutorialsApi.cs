@@ -14,7 +14,8 @@ public static class TutorialsApi
     public sealed record OpenAnswer(long NotebookId, long ProjectId, string Name, string Version, bool Created);
 
     public static IServiceCollection AddTutorials(this IServiceCollection services) =>
-        services.AddSingleton<TutorialStore>().AddSingleton<TutorialCatalog>();
+        services.AddSingleton<TutorialStore>().AddSingleton<TutorialCatalog>()
+            .AddSingleton<Admin.ITutorialHandOuts, TutorialHandOutSource>();
 
     public static WebApplication MapTutorials(this WebApplication app)
     {
