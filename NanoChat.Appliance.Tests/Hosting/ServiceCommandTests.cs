@@ -26,21 +26,31 @@ public sealed class ServiceCommandTests
 
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, true)]
-    [InlineData(false, true)]
-    public void The_unit_passes_systemd_analyze_verify(bool bubblewrapIsSetuid, bool lowPort)
+    [InlineData(false, false, "nanochat")]
+    [InlineData(true, true, "nanochat")]
+    [InlineData(false, true, "nanochat")]
+    [InlineData(false, false, "root")]
+    public void The_unit_passes_systemd_analyze_verify(bool bubblewrapIsSetuid, bool lowPort, string user)
     {
         Assert.True(File.Exists(SystemdAnalyze), "systemd-analyze is needed for this test (apt-get install systemd).");
         var binary = Environment.ProcessPath!; // a real executable: verify checks that ExecStart exists
         var unit = SystemdUnit.Render(new SystemdUnit.Settings(
             [binary, Path.Combine(AppContext.BaseDirectory, "NanoChat.Appliance.dll"), "serve", "--data", "/var/lib/nanochat", "--urls", "http://0.0.0.0:80", "--nanochat", "/opt/my checkout"],
-            "nanochat", "/var/lib/nanochat", bubblewrapIsSetuid, lowPort));
+            user, "/var/lib/nanochat", bubblewrapIsSetuid, lowPort));
         var (exitCode, output) = Verify(unit);
         Assert.True(exitCode == 0, output);
         // verify exits 0 on unknown keys too; it must not have complained about our file at all.
         Assert.DoesNotContain(SystemdUnit.ServiceName, output, StringComparison.Ordinal);
-        Assert.Equal(bubblewrapIsSetuid ? "NoNewPrivileges=no" : "NoNewPrivileges=yes", unit.Split('\n').Single(line => line.StartsWith("NoNewPrivileges=", StringComparison.Ordinal)));
+        var lines = unit.Split('\n');
+        // The single-file binary must find a writable folder to unpack into although $HOME is read-only.
+        Assert.Contains("Environment=DOTNET_BUNDLE_EXTRACT_BASE_DIR=%C/nanochat-appliance", lines);
+        if (user == "root")
+        {
+            // Root's bwrap needs its capabilities: a bounding set or no_new_privs would break the sandbox (seen under systemd).
+            Assert.DoesNotContain(lines, line => line.StartsWith("NoNewPrivileges=", StringComparison.Ordinal) || line.StartsWith("CapabilityBoundingSet=", StringComparison.Ordinal));
+            return;
+        }
+        Assert.Equal(bubblewrapIsSetuid ? "NoNewPrivileges=no" : "NoNewPrivileges=yes", lines.Single(line => line.StartsWith("NoNewPrivileges=", StringComparison.Ordinal)));
     }
 
     [Fact]

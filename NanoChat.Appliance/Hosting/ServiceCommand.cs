@@ -96,10 +96,13 @@ public static class ServiceCommand
 
     private static int Run(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false };
+        // getent's answer (the user's passwd line) is not for the instructor's screen.
+        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = program == "getent" };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} could not be started.");
+        if (start.RedirectStandardOutput)
+            process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return process.ExitCode;
     }

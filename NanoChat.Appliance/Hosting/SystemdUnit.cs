@@ -19,6 +19,10 @@ namespace NanoChat.Appliance.Hosting;
 /// privileges, while a setuid bwrap (older distributions) would be stopped by no_new_privs.
 /// <c>ProtectKernelTunables</c> and <c>ProtectKernelLogs</c> are never set: they mount over parts of /proc,
 /// and an unprivileged process may then not mount the new /proc a sandbox with its own pid namespace needs.</item>
+/// <item>As root (<c>--user root</c>, the only way to get kernel limits on a cgroup v1 box, where systemd
+/// delegates nothing to other users) no capability is dropped: root's bwrap needs CAP_SYS_ADMIN.</item>
+/// <item><c>CacheDirectory=</c> for the single-file bundle's unpacked native libraries: with
+/// <c>ProtectHome</c> the default (<c>$HOME/.net</c>) is read-only for a root service.</item>
 /// </list>
 /// </summary>
 public static class SystemdUnit
@@ -52,6 +56,9 @@ public static class SystemdUnit
         text.AppendLine("Delegate=yes");
         text.AppendLine("LimitNOFILE=65536");
         text.AppendLine("UMask=0077");
+        text.AppendLine("# The single-file binary unpacks its native libraries into a cache: $HOME is read-only here (or /root).");
+        text.AppendLine("CacheDirectory=nanochat-appliance");
+        text.AppendLine("Environment=DOTNET_BUNDLE_EXTRACT_BASE_DIR=%C/nanochat-appliance");
         text.AppendLine("ProtectSystem=strict");
         text.AppendLine($"ReadWritePaths={Path(settings.DataDirectory)}");
         text.AppendLine("ProtectHome=read-only");
@@ -60,7 +67,16 @@ public static class SystemdUnit
         {
             text.AppendLine("AmbientCapabilities=CAP_NET_BIND_SERVICE");
         }
-        if (settings.BubblewrapIsSetuid)
+        if (settings.User == "root")
+        {
+            text.AppendLine("# Runs as root (install-service --user root, for cgroup v1 boxes): bubblewrap needs CAP_SYS_ADMIN and");
+            text.AppendLine("# cgroup v1 folders CAP_DAC_OVERRIDE, so capabilities are kept and NoNewPrivileges is not set.");
+            text.AppendLine("ProtectKernelModules=yes");
+            text.AppendLine("ProtectClock=yes");
+            text.AppendLine("RestrictRealtime=yes");
+            text.AppendLine("LockPersonality=yes");
+        }
+        else if (settings.BubblewrapIsSetuid)
         {
             text.AppendLine("# bwrap is setuid-root on this box: no_new_privs would stop it, so NoNewPrivileges and the");
             text.AppendLine("# settings that imply it (ProtectKernelModules, RestrictSUIDSGID, …) are left off.");

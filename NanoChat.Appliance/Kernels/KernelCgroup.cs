@@ -7,12 +7,27 @@ namespace NanoChat.Appliance.Kernels;
 /// torch; RLIMIT_NPROC does not bind root). Handles cgroup v1 (one hierarchy per controller, as on this
 /// build box) and v2 (the unified tree of Debian 12). Created before the worker starts, removed after
 /// it exits; read afterwards to tell an out-of-memory kill from other deaths.
+/// <para>
+/// Where: as root, at the root of the hierarchy (<c>/sys/fs/cgroup/…/nanochat-kernels</c>). As any
+/// other user on v2, under the appliance's own cgroup when systemd delegated it (<c>Delegate=yes</c>:
+/// the service user owns its subtree; the only place a non-root service may create cgroups, and the
+/// workers stay inside the service). v2 forbids processes in a cgroup that hands controllers to
+/// children, so the web process first moves itself into a leaf (<c>…/appliance</c>), as systemd's
+/// delegation guide asks. Root does not do that: its own cgroup may be a login session's scope that
+/// systemd manages. systemd does not delegate v1 controllers to non-root services, so v1 needs root.
+/// </para>
 /// </summary>
 public sealed class KernelCgroup
 {
-    private const string Root = "/sys/fs/cgroup";
     private const string Parent = "nanochat-kernels";
+    private const string WebLeaf = "appliance";
     private const long CpuPeriodMicroseconds = 100_000;
+
+    /// <summary>Where cgroups are mounted and where this process reads its own cgroup; other values only in tests.</summary>
+    public sealed record Hierarchy(string Root, string SelfCgroupFile, int ProcessId, bool Privileged)
+    {
+        public static readonly Hierarchy System = new("/sys/fs/cgroup", "/proc/self/cgroup", Environment.ProcessId, Environment.IsPrivilegedProcess);
+    }
 
     private readonly List<string> _folders;
 
@@ -30,11 +45,13 @@ public sealed class KernelCgroup
     public IReadOnlyList<string> Folders => _folders;
 
     /// <summary>Which cgroup version can be used here, or 0 and the reason why none.</summary>
-    public static (int Version, string? Problem) Probe()
+    public static (int Version, string? Problem) Probe() => Probe(Hierarchy.System);
+
+    public static (int Version, string? Problem) Probe(Hierarchy hierarchy)
     {
         try
         {
-            var probe = Create($"probe-{Environment.ProcessId}", new KernelOptions());
+            var probe = Create($"probe-{hierarchy.ProcessId}", new KernelOptions(), hierarchy);
             probe.Remove();
             return (probe.Version, null);
         }
@@ -44,25 +61,27 @@ public sealed class KernelCgroup
         }
     }
 
-    public static KernelCgroup Create(string name, KernelOptions options)
+    public static KernelCgroup Create(string name, KernelOptions options) => Create(name, options, Hierarchy.System);
+
+    public static KernelCgroup Create(string name, KernelOptions options, Hierarchy hierarchy)
     {
-        if (File.Exists(Path.Combine(Root, "cgroup.controllers")))
-            return CreateV2(name, options);
-        if (Directory.Exists(Path.Combine(Root, "memory")) && Directory.Exists(Path.Combine(Root, "pids")))
-            return CreateV1(name, options);
-        throw new InvalidOperationException($"No cgroup v1 or v2 hierarchy with memory and pids controllers is mounted at {Root}.");
+        if (File.Exists(Path.Combine(hierarchy.Root, "cgroup.controllers")))
+            return CreateV2(name, options, hierarchy);
+        if (Directory.Exists(Path.Combine(hierarchy.Root, "memory")) && Directory.Exists(Path.Combine(hierarchy.Root, "pids")))
+            return CreateV1(name, options, hierarchy);
+        throw new InvalidOperationException($"No cgroup v1 or v2 hierarchy with memory and pids controllers is mounted at {hierarchy.Root}.");
     }
 
-    private static KernelCgroup CreateV1(string name, KernelOptions options)
+    private static KernelCgroup CreateV1(string name, KernelOptions options, Hierarchy hierarchy)
     {
-        var memory = MakeFolder(Path.Combine(Root, "memory", Parent, name));
-        var pids = MakeFolder(Path.Combine(Root, "pids", Parent, name));
+        var memory = MakeFolder(Path.Combine(hierarchy.Root, "memory", Parent, name));
+        var pids = MakeFolder(Path.Combine(hierarchy.Root, "pids", Parent, name));
         var folders = new List<string> { memory, pids };
         File.WriteAllText(Path.Combine(memory, "memory.limit_in_bytes"), options.MemoryLimitBytes.ToString(CultureInfo.InvariantCulture));
         File.WriteAllText(Path.Combine(pids, "pids.max"), options.PidsLimit.ToString(CultureInfo.InvariantCulture));
-        if (Directory.Exists(Path.Combine(Root, "cpu")))
+        if (Directory.Exists(Path.Combine(hierarchy.Root, "cpu")))
         {
-            var cpu = MakeFolder(Path.Combine(Root, "cpu", Parent, name));
+            var cpu = MakeFolder(Path.Combine(hierarchy.Root, "cpu", Parent, name));
             folders.Add(cpu);
             File.WriteAllText(Path.Combine(cpu, "cpu.cfs_period_us"), CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture));
             File.WriteAllText(Path.Combine(cpu, "cpu.cfs_quota_us"), options.CpuCores > 0
@@ -71,12 +90,16 @@ public sealed class KernelCgroup
         return new KernelCgroup(1, folders);
     }
 
-    private static KernelCgroup CreateV2(string name, KernelOptions options)
+    private static KernelCgroup CreateV2(string name, KernelOptions options, Hierarchy hierarchy)
     {
-        var parent = MakeFolder(Path.Combine(Root, Parent));
-        // Controllers must be enabled on every level above a leaf before its files exist.
-        TryWrite(Path.Combine(Root, "cgroup.subtree_control"), "+memory +pids +cpu");
-        TryWrite(Path.Combine(parent, "cgroup.subtree_control"), "+memory +pids +cpu");
+        var parent = MakeFolder(Path.Combine(DelegatedV2Base(hierarchy) ?? hierarchy.Root, Parent));
+        // Controllers must be enabled on every level above a leaf before its files exist. One write
+        // each: a write naming a controller that is not available here fails as a whole.
+        foreach (var level in new[] { Path.GetDirectoryName(parent)!, parent })
+        {
+            foreach (var controller in new[] { "+memory", "+pids", "+cpu" })
+                TryWrite(Path.Combine(level, "cgroup.subtree_control"), controller);
+        }
         var folder = MakeFolder(Path.Combine(parent, name));
         File.WriteAllText(Path.Combine(folder, "memory.max"), options.MemoryLimitBytes.ToString(CultureInfo.InvariantCulture));
         TryWrite(Path.Combine(folder, "memory.swap.max"), "0");
@@ -85,6 +108,63 @@ public sealed class KernelCgroup
             File.WriteAllText(Path.Combine(folder, "cpu.max"), options.CpuCores > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"{(long)(options.CpuCores * CpuPeriodMicroseconds)} {CpuPeriodMicroseconds}") : "max");
         return new KernelCgroup(2, [folder]);
+    }
+
+    /// <summary>
+    /// This process's own v2 cgroup folder when it was delegated to us (we may write its
+    /// <c>cgroup.subtree_control</c>), after moving every process in it into the <c>appliance</c>
+    /// leaf so it can hand controllers down; null when not delegated (use the root).
+    /// </summary>
+    private static string? DelegatedV2Base(Hierarchy hierarchy)
+    {
+        if (hierarchy.Privileged || OwnCgroup(hierarchy) is not { } own || own == "/")
+            return null;
+        var folder = hierarchy.Root + own;
+        if (Path.GetFileName(folder) == WebLeaf)
+            folder = Path.GetDirectoryName(folder)!; // moved into the leaf by an earlier call
+        if (!Writable(Path.Combine(folder, "cgroup.subtree_control")))
+            return null;
+        var leaf = MakeFolder(Path.Combine(folder, WebLeaf));
+        var procs = Path.Combine(folder, "cgroup.procs");
+        // Usually only this process; also a helper it started that is still running.
+        foreach (var pid in File.ReadAllLines(procs).Where(line => line.Length > 0))
+        {
+            try
+            {
+                File.WriteAllText(Path.Combine(leaf, "cgroup.procs"), pid);
+            }
+            catch (IOException)
+            {
+                // That process exited meanwhile.
+            }
+        }
+        return folder;
+    }
+
+    /// <summary>This process's path in the v2 hierarchy (the "0::/path" line of /proc/self/cgroup), or null.</summary>
+    private static string? OwnCgroup(Hierarchy hierarchy)
+    {
+        try
+        {
+            return File.ReadLines(hierarchy.SelfCgroupFile).FirstOrDefault(line => line.StartsWith("0::", StringComparison.Ordinal))?[3..];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool Writable(string file)
+    {
+        try
+        {
+            using var _ = new FileStream(file, FileMode.Open, FileAccess.Write);
+            return true;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>True when the kernel's OOM killer killed a process of this cgroup.</summary>
@@ -139,7 +219,7 @@ public sealed class KernelCgroup
         {
             File.WriteAllText(path, text);
         }
-        catch (IOException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             // Already enabled, or not ours to change; the limit files below tell if it mattered.
         }

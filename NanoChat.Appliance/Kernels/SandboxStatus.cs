@@ -37,10 +37,15 @@ public sealed class SandboxStatus
         {
             (version, var problem) = KernelCgroup.Probe();
             if (version == 0)
-                warnings.Add($"No writable cgroup for kernel limits ({problem}): a student's code can use all memory, processes and CPU. Fix: run as root or give the service a delegated cgroup (systemd Delegate=yes).");
+                warnings.Add($"No writable cgroup for kernel limits ({problem}): a student's code can use all memory, processes and CPU. Fix: {CgroupFix()}");
         }
         return new SandboxStatus { Bubblewrap = bubblewrap, CgroupVersion = version, Warnings = warnings };
     }
+
+    /// <summary>What to do about missing cgroups: systemd delegates v2 subtrees to a service, never v1 controllers.</summary>
+    private static string CgroupFix() => File.Exists("/sys/fs/cgroup/cgroup.controllers")
+        ? "run the appliance as the systemd service that install-service writes (Delegate=yes gives it its own cgroup subtree), or as root."
+        : "this box uses cgroup v1, whose controllers systemd does not delegate to a non-root service: boot with the unified hierarchy (systemd.unified_cgroup_hierarchy=1, the Debian 12 default), or run the appliance as root (install-service --user root).";
 
     private static string? RunsOk(string file, params string[] arguments)
     {
