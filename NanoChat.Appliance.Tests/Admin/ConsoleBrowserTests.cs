@@ -94,6 +94,9 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser)
         await page.SelectOptionAsync("#handout-notebook", new SelectOptionValue { Label = "Week 1" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Hand out" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("handout-result")).ToContainTextAsync("2 new copies");
+        // The list of hand-outs below the form shows the new one without a reload.
+        await Assertions.Expect(page.GetByTestId("handouts")).ToContainTextAsync("Week 1");
+        await Screenshots.SaveAsync(page, "admin-handouts");
         await page.GetByRole(AriaRole.Link, new() { Name = "Follow their progress" }).ClickAsync();
         var rows = page.GetByTestId("progress").Locator("tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(2);

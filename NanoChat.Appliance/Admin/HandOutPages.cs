@@ -19,12 +19,11 @@ public static class HandOutPages
             var me = http.User.Id();
             var mine = projects.List(me).Select(project => new { project.Name, Notebooks = notebooks.List(me, project.Id) }).Where(group => group.Notebooks.Count > 0).ToList();
             var students = users.All().Where(user => user.Role == Roles.Student && !user.Disabled).Select(user => new { user.Id, user.Username }).ToList();
-            var handOuts = progress.List().Select(item => new { item.Id, item.NotebookName, item.ProjectName, item.Copies, CreatedAt = ConsoleFormatting.Time(item.CreatedAt) }).ToList();
             var tutorialChoices = tutorials.Choices().Select(choice => new { choice.Slug, choice.Title }).ToList();
-            return renderer.Page(http, "admin/handouts.html", "Hand-outs", new { Tutorials = tutorialChoices, Groups = mine, Students = students, HandOuts = handOuts });
+            return renderer.Page(http, "admin/handouts.html", "Hand-outs", new { Tutorials = tutorialChoices, Groups = mine, Students = students, HandOuts = ListRows(progress), Oob = false });
         });
 
-        pages.MapPost("/handouts", async (HttpContext http, PageRenderer renderer, NotebookStore notebooks, UserStore users, HandOuts handOuts, ITutorialHandOuts tutorials) =>
+        pages.MapPost("/handouts", async (HttpContext http, PageRenderer renderer, NotebookStore notebooks, UserStore users, HandOuts handOuts, ITutorialHandOuts tutorials, HandOutProgress progress) =>
         {
             var form = await http.Request.ReadFormAsync();
             var actor = SignIn.Current(http)!;
@@ -42,7 +41,7 @@ public static class HandOutPages
             if (recipients is null)
                 return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { problem! } }, 400);
             var outcome = handOuts.Give(source, projectName, recipients, form["keepOutputs"] == "true", actor);
-            return renderer.Fragment(http, "admin/_handout_result.html", new { Outcome = outcome, Copied = outcome.Copies.Count(copy => copy.Status == "copied") });
+            return renderer.Fragment(http, "admin/_handout_result.html", new { Outcome = outcome, Copied = outcome.Copies.Count(copy => copy.Status == "copied"), HandOuts = ListRows(progress), Oob = true });
         });
 
         pages.MapGet("/handouts/{id:long}", (long id, HttpContext http, PageRenderer renderer, HandOutProgress progress) =>
@@ -86,6 +85,9 @@ public static class HandOutPages
             return notebooks.Find(instructorId, id) is { } notebook ? HandOuts.FromNotebook(notebook) : null;
         return null;
     }
+
+    private static object ListRows(HandOutProgress progress) =>
+        progress.List().Select(item => new { item.Id, item.NotebookName, item.ProjectName, item.Copies, CreatedAt = ConsoleFormatting.Time(item.CreatedAt) }).ToList();
 
     private static object ProgressRows(IReadOnlyList<HandOutProgress.StudentProgress> students) =>
         students.Select(student => new
