@@ -77,7 +77,7 @@ public static class KernelWorker
             NativeMethods._exit(StartFailure);
         }
         if (trace)
-            capture.Diagnostic($"kernel trace: process up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms, Python initialised in {clock.ElapsedMilliseconds} ms");
+            capture.Diagnostic($"kernel trace: process up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms, Python initialised in {clock.ElapsedMilliseconds} ms ({string.Join(", ", host.Stages.Select(stage => $"{stage.Stage} at {stage.Milliseconds} ms"))})");
         Send(new StartedNotification(Environment.ProcessId, host.Version, python.Executable));
 
         var executions = new BlockingCollection<ExecuteCommand>();

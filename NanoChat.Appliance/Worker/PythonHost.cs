@@ -33,16 +33,18 @@ public sealed class PythonHost
     // matplotlib backend and the chat generator lazily (one imports matplotlib, the other torch,
     // which a cell may never need).
     private const string Bootstrap = """
-        import sys, types, signal, importlib.abc, importlib.util
+        import sys, types, signal, importlib.machinery
         def _load(name):
             module = types.ModuleType(name)
             module.__file__ = "<appliance>/" + name.replace(".", "/") + ".py"
             sys.modules[name] = module
             exec(compile(sources[name], module.__file__, "exec"), module.__dict__)
             return module
-        class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        # A plain finder and loader: subclassing importlib.abc would import importlib.resources,
+        # tempfile and pathlib (~25 ms of every kernel start).
+        class _Finder:
             def find_spec(self, name, path=None, target=None):
-                return importlib.util.spec_from_loader(name, self) if name in ("appliance._inline_backend", "appliance_chat") else None
+                return importlib.machinery.ModuleSpec(name, self) if name in ("appliance._inline_backend", "appliance_chat") else None
             def create_module(self, spec):
                 return None
             def exec_module(self, module):
@@ -60,6 +62,9 @@ public sealed class PythonHost
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         """;
 
+    /// <summary>Milliseconds since the start of <see cref="Initialize"/> after each stage (NANOCHAT_KERNEL_TRACE prints them).</summary>
+    public List<(string Stage, long Milliseconds)> Stages { get; } = [];
+
     /// <summary>torch's reserved CUDA memory after the last cell (bytes), for stats.</summary>
     public long GpuBytes { get; private set; }
 
@@ -71,7 +76,9 @@ public sealed class PythonHost
         Runtime.PythonDLL = python.LibraryPath;
         // The interpreter's own path: CPython derives sys.prefix (and reads a venv's pyvenv.cfg) from it.
         PythonEngine.ProgramName = python.Executable;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         PythonEngine.Initialize();
+        Stages.Add(("pythonnet Initialize", clock.ElapsedMilliseconds));
         // Still holding the GIL from Initialize: `import threading` first, so Python records this
         // thread as its main thread.
         PythonEngine.Exec("import threading");
@@ -85,6 +92,7 @@ public sealed class PythonHost
             globals["nanochat"] = nanochatDirectory is null ? PyObject.None : new PyString(nanochatDirectory);
             PythonEngine.Exec(Bootstrap, globals);
         }
+        Stages.Add(("appliance modules", clock.ElapsedMilliseconds));
         _runtime = Py.Import("appliance_kernel");
         using (var bridge = new PythonBridge(this).ToPython())
         using (var fraction = new PyFloat(gpuFraction))
@@ -96,6 +104,7 @@ public sealed class PythonHost
         using (var sys = Py.Import("sys"))
         using (var version = sys.GetAttr("version"))
             Version = version.As<string>().Split(' ')[0];
+        Stages.Add(("install", clock.ElapsedMilliseconds));
         PythonEngine.BeginAllowThreads();
     }
 
