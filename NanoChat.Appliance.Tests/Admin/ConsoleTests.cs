@@ -26,6 +26,11 @@ public sealed class ConsoleTests
         var sandbox = health["sandbox"]!;
         Assert.Equal((bool)sandbox["bubblewrap"]! && (bool)sandbox["cgroupDelegated"]!, (bool)sandbox["limitsOn"]!);
         Assert.Equal((bool)sandbox["limitsOn"]!, sandbox["warnings"]!.AsArray().Count == 0);
+        // The console reports what a real kernel gets: sandboxed and in cgroups exactly when it says so.
+        Assert.Equal(HttpStatusCode.OK, (await instructor.Http.PostAsync("/api/kernel/start", null)).StatusCode);
+        var kernel = await (await instructor.Http.GetAsync("/api/kernel")).ReadJsonAsync();
+        Assert.Equal((bool)kernel["sandboxed"]!, (bool)sandbox["bubblewrap"]!);
+        Assert.Equal(kernel["cgroupFolders"]!.AsArray().Count > 0, (bool)sandbox["cgroupDelegated"]!);
 
         var page = await (await instructor.Http.GetAsync("/admin/health")).Content.ReadAsStringAsync();
         Assert.Contains("hx-trigger=\"every 5s\"", page, StringComparison.Ordinal);

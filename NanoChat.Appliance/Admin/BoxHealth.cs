@@ -6,10 +6,10 @@ namespace NanoChat.Appliance.Admin;
 /// <summary>
 /// The box at a glance for the console: CPU use (from two /proc/stat readings), memory
 /// (/proc/meminfo), the disk holding the data folder, the GPUs (<see cref="GpuProbe"/>) and the
-/// sandbox (<see cref="SandboxProbe"/>). A reading is cached for <see cref="CacheFor"/> so several
+/// sandbox as the kernels found it (<see cref="SandboxProbe"/>). A reading is cached for <see cref="CacheFor"/> so several
 /// open consoles polling at once cost one nvidia-smi. Singleton.
 /// </summary>
-public sealed class BoxHealth(ApplianceOptions options, TimeProvider clock)
+public sealed class BoxHealth(ApplianceOptions options, TimeProvider clock, Kernels.SandboxStatus sandbox)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
     private readonly Lock _gate = new();
@@ -24,7 +24,7 @@ public sealed class BoxHealth(ApplianceOptions options, TimeProvider clock)
             if (_cached is { } cached && now - cached.At < CacheFor)
                 return cached.Reading;
             var reading = new HealthReading(
-                now, CpuPercent(), Environment.ProcessorCount, LoadAverage(), Memory(), Disk(), GpuProbe.Read(), SandboxProbe.Current);
+                now, CpuPercent(), Environment.ProcessorCount, LoadAverage(), Memory(), Disk(), GpuProbe.Read(), SandboxProbe.From(sandbox));
             _cached = (now, reading);
             return reading;
         }

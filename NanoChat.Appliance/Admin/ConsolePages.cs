@@ -18,6 +18,7 @@ public static class ConsolePages
                 Health = HealthModel(health.Read()),
                 Kernels = KernelsModel(kernels.LastOrDefault()),
                 Events = EventsModel(events.Recent(12)),
+                Compact = true,
                 Backups = BackupsModel(backups),
                 Students = users.All().Count(user => user.Role == Roles.Student),
                 RegistrationOpen = users.RegistrationOpen,
@@ -58,7 +59,7 @@ public static class ConsolePages
         });
 
         pages.MapGet("/events", (HttpContext http, PageRenderer renderer, EventLog events, string? kind) =>
-            renderer.Page(http, "admin/events.html", "Events", new { Events = EventsModel(events.Recent(500, string.IsNullOrEmpty(kind) ? null : kind)), Kind = kind }));
+            renderer.Page(http, "admin/events.html", "Events", new { Events = EventsModel(events.Recent(500, string.IsNullOrEmpty(kind) ? null : kind)), Kind = kind, Compact = false }));
         return pages;
     }
 

@@ -13,6 +13,10 @@ public sealed class SandboxStatus
 
     public bool Bubblewrap { get; private init; }
     public int CgroupVersion { get; private init; }
+
+    /// <summary>One sentence each on the sandbox and the limits, working or not, for the console.</summary>
+    public string BubblewrapDetail { get; private init; } = "";
+    public string CgroupDetail { get; private init; } = "";
     public IReadOnlyList<string> Warnings { get; private init; } = [];
 
     public bool FullyIsolated => Bubblewrap && CgroupVersion > 0;
@@ -39,7 +43,16 @@ public sealed class SandboxStatus
             if (version == 0)
                 warnings.Add($"No writable cgroup for kernel limits ({problem}): a student's code can use all memory, processes and CPU. Fix: {CgroupFix()}");
         }
-        return new SandboxStatus { Bubblewrap = bubblewrap, CgroupVersion = version, Warnings = warnings };
+        return new SandboxStatus
+        {
+            Bubblewrap = bubblewrap,
+            CgroupVersion = version,
+            Warnings = warnings,
+            BubblewrapDetail = bubblewrap ? $"Each kernel runs in bubblewrap ({BubblewrapPath}): own pid namespace, read-only system, only its workspace writable." : warnings[0],
+            CgroupDetail = version > 0
+                ? $"Each kernel has a cgroup v{version}: at most {Admin.ConsoleFormatting.Bytes(options.MemoryLimitBytes)} of memory, {options.PidsLimit} processes, {(options.CpuCores > 0 ? $"{options.CpuCores:0.##} CPU cores" : "all CPU cores")}."
+                : warnings[^1],
+        };
     }
 
     /// <summary>What to do about missing cgroups: systemd delegates v2 subtrees to a service, never v1 controllers.</summary>
