@@ -184,7 +184,15 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await WaitStateAsync(page, 0, "done");
         Assert.StartsWith("data:image/png;base64,", await page.Locator(".cell img.output-image").GetAttributeAsync("src"));
         Assert.Equal(1, await page.Locator(".cell iframe.output-frame[sandbox='allow-scripts']").CountAsync());
-        var frame = page.Frames.First(f => f != page.MainFrame && f.Url.EndsWith("/output-frame", StringComparison.Ordinal));
+        // The iframe element exists before its document has navigated: wait for the frame itself.
+        IFrame? frame = null;
+        for (var waited = 0; frame is null && waited < 10_000; waited += 100)
+        {
+            frame = page.Frames.FirstOrDefault(f => f != page.MainFrame && f.Url.EndsWith("/output-frame", StringComparison.Ordinal));
+            if (frame is null)
+                await Task.Delay(100);
+        }
+        Assert.True(frame is not null, "the output frame never loaded /output-frame");
         await frame.WaitForFunctionAsync("() => document.body.dataset.ran === 'yes' && document.body.dataset.blocked === 'yes'");
         Assert.Equal(title, await page.TitleAsync());
         Assert.True(await page.EvaluateAsync<bool>("() => window.stolen === undefined"));

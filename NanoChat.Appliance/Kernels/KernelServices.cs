@@ -8,7 +8,10 @@ namespace NanoChat.Appliance.Kernels;
 /// execution is finished (done event in its log, row updated). A singleton of the web process.</summary>
 public sealed class KernelServices(ApplianceOptions options, IKernelLauncher launcher, ExecutionStore store, PythonLocator python, ILogger<KernelManager> logger)
 {
-    private readonly string _socketsRoot = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"nanochat-kernels-{Environment.ProcessId}"));
+    // One folder per web host, not per process: test runs host several appliances in one process,
+    // and one stopping (DeleteSocketsRoot) must not pull the folder from under another's kernels.
+    private readonly string _socketsRoot = Path.Combine(Path.GetTempPath(),
+        string.Create(CultureInfo.InvariantCulture, $"nanochat-kernels-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}"));
 
     public KernelOptions Options => options.Kernels;
     public ExecutionStore Store => store;
@@ -33,7 +36,8 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
         }
         catch
         {
-            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
             throw;
         }
     }
