@@ -56,7 +56,7 @@ public sealed class SandboxStatus
     }
 
     /// <summary>What to do about missing cgroups: systemd delegates v2 subtrees to a service, never v1 controllers.</summary>
-    private static string CgroupFix() => File.Exists("/sys/fs/cgroup/cgroup.controllers")
+    private static string CgroupFix() => File.Exists(Path.Combine(KernelCgroup.Hierarchy.System.Root, "cgroup.controllers"))
         ? "run the appliance as the systemd service that install-service writes (Delegate=yes gives it its own cgroup subtree), or as root."
         : "this box uses cgroup v1, whose controllers systemd does not delegate to a non-root service: boot with the unified hierarchy (systemd.unified_cgroup_hierarchy=1, the Debian 12 default), or run the appliance as root (install-service --user root).";
 

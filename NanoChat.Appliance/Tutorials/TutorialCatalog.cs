@@ -49,9 +49,7 @@ public sealed class TutorialCatalog(TutorialStore store, ProjectStore projects, 
         var existing = store.LatestCopies(userId).GetValueOrDefault(slug);
         if (!fresh && existing is not null && existing.Version == tutorial.Version && notebooks.Find(userId, existing.NotebookId) is { } current)
             return new Opened(current, false, tutorial.Version);
-        var (imported, error) = IpynbReader.Read(Encoding.UTF8.GetBytes(tutorial.Content));
-        if (imported is null)
-            throw new InvalidOperationException($"The tutorial '{slug}' is not a readable notebook: {error}");
+        var imported = Cells(tutorial);
         var project = projects.FindOrCreate(userId, ProjectName);
         var copies = store.CopyCount(userId, slug);
         var name = copies == 0 ? tutorial.Title : $"{tutorial.Title} ({copies + 1})";
@@ -59,6 +57,17 @@ public sealed class TutorialCatalog(TutorialStore store, ProjectStore projects, 
             ?? throw new InvalidOperationException("The Tutorials project vanished while copying.");
         store.RecordCopy(userId, slug, tutorial.Version, notebook.Id);
         return new Opened(notebook, true, tutorial.Version);
+    }
+
+    /// <summary>
+    /// The tutorial's cells and metadata as they are copied into a student's notebook (when they open
+    /// it, or when it is handed out). Every tutorial was validated on load or upload, so failing here
+    /// means the stored text was changed behind the catalog's back.
+    /// </summary>
+    public static ImportedNotebook Cells(Tutorial tutorial)
+    {
+        var (imported, error) = IpynbReader.Read(Encoding.UTF8.GetBytes(tutorial.Content));
+        return imported ?? throw new InvalidOperationException($"The tutorial '{tutorial.Slug}' is not a readable notebook: {error}");
     }
 
     private static List<Tutorial> LoadBuiltIns()

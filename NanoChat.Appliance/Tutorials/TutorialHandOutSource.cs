@@ -1,6 +1,4 @@
-using System.Text;
 using NanoChat.Appliance.Admin;
-using NanoChat.Appliance.Ipynb;
 
 namespace NanoChat.Appliance.Tutorials;
 
@@ -16,9 +14,7 @@ public sealed class TutorialHandOutSource(TutorialCatalog catalog, TutorialStore
     {
         if (catalog.Find(slug) is not { } tutorial)
             return null;
-        var (notebook, error) = IpynbReader.Read(Encoding.UTF8.GetBytes(tutorial.Content));
-        if (notebook is null)
-            throw new InvalidOperationException($"The tutorial '{slug}' is not a readable notebook: {error}");
+        var notebook = TutorialCatalog.Cells(tutorial);
         return new HandOuts.Source($"tutorial:{slug}", tutorial.Title, notebook.Cells, notebook.Metadata,
             OnCopied: (userId, notebookId) => store.RecordCopy(userId, slug, tutorial.Version, notebookId));
     }
