@@ -50,6 +50,34 @@ public sealed class ExecutionLogTests
     }
 
     [Fact]
+    public async Task The_record_says_running_during_a_long_cell_and_every_finished_record_has_its_times()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var quick = await session.RunAsync("x = 1");
+        var record = await (await session.Http.GetAsync($"/api/executions/{quick.ExecutionId}")).ReadJsonAsync();
+        Assert.Equal("ok", (string?)record["status"]);
+        Assert.NotNull(record["startedAt"]);
+        Assert.True((DateTimeOffset)record["startedAt"]! <= (DateTimeOffset)record["finishedAt"]!);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/execute/stream") { Content = JsonContent.Create(new { notebookId = session.NotebookId, code = "import time\nprint('started', flush=True)\ntime.sleep(3)" }) };
+        using var response = await session.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var first = await KernelSession.ReadEventsAsync(stream, stopAfter: 3); // execution, status running, stdout
+        Assert.Equal("started\n", (string?)first[2].Data["text"]);
+        var id = (long)first[0].Data["executionId"]!;
+        await Task.Delay(700);
+        var running = await (await session.Http.GetAsync($"/api/executions/{id}")).ReadJsonAsync();
+        Assert.Equal("running", (string?)running["status"]);
+        Assert.NotNull(running["startedAt"]);
+        Assert.Null(running["finishedAt"]);
+        var all = new CellRun(await KernelSession.ReadEventsAsync(await session.Http.GetStreamAsync($"/api/executions/{id}/events")));
+        Assert.Equal("ok", all.Status);
+        var finished = await (await session.Http.GetAsync($"/api/executions/{id}")).ReadJsonAsync();
+        Assert.Equal("ok", (string?)finished["status"]);
+        Assert.Equal((DateTimeOffset)running["startedAt"]!, (DateTimeOffset)finished["startedAt"]!);
+    }
+
+    [Fact]
     public async Task The_stored_copy_of_a_long_output_is_a_bounded_head_and_tail_while_the_log_keeps_everything()
     {
         await using var session = await KernelSession.StartAsync();

@@ -48,6 +48,25 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task Every_connection_has_the_settings_whether_new_or_taken_from_the_pool()
+    {
+        await using var server = await ApplianceServer.StartAsync();
+        var database = server.Services.GetRequiredService<Database>();
+        // Several open at once (new handles), then again after they went back to the pool (reused).
+        for (var round = 0; round < 2; round++)
+        {
+            var connections = Enumerable.Range(0, 3).Select(_ => database.Open()).ToList();
+            foreach (var connection in connections)
+            {
+                Assert.Equal(1L, connection.Scalar("PRAGMA foreign_keys"));
+                Assert.Equal((long)Database.BusyTimeoutMs, connection.Scalar("PRAGMA busy_timeout"));
+                Assert.Equal(1L, connection.Scalar("PRAGMA synchronous")); // NORMAL
+            }
+            connections.ForEach(connection => connection.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task A_locked_database_gives_a_clear_503_after_waiting_loses_nothing_and_the_server_keeps_serving()
     {
         await using var server = await ApplianceServer.StartAsync();

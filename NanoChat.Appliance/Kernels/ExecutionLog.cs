@@ -20,6 +20,9 @@ public sealed class ExecutionLog
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _capped;
 
+    /// <summary>A reader's batch stops growing here (a replay of a big log comes in pieces).</summary>
+    private const int MaxBatchChars = 256 * 1024;
+
     public ExecutionLog(string path, long maxBytes)
     {
         Path = path;
@@ -90,9 +93,27 @@ public sealed class ExecutionLog
     public static async IAsyncEnumerable<(long Sequence, string Json)> ReadAsync(string path, ExecutionLog? live, long afterSequence,
         [EnumeratorCancellation] CancellationToken cancel)
     {
+        await foreach (var batch in ReadBatchesAsync(path, live, afterSequence, cancel))
+        {
+            foreach (var evt in batch)
+                yield return evt;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadAsync"/>, but everything that is in the file when the reader wakes comes as
+    /// one batch, so a stream can send it in one write (a cell's last output and its done event
+    /// usually arrive together).
+    /// </summary>
+    public static async IAsyncEnumerable<List<(long Sequence, string Json)>> ReadBatchesAsync(string path, ExecutionLog? live, long afterSequence,
+        [EnumeratorCancellation] CancellationToken cancel)
+    {
         if (!File.Exists(path))
             yield break;
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        // Synchronous reads on purpose: the log was just written, so it is in the page cache and a
+        // read takes microseconds; FileStream.ReadAsync would hand each read to the thread pool, a
+        // thread wake-up (tenths of a millisecond on an idle box) between a cell's output and its reader.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
         var pending = new StringBuilder();
         var buffer = new byte[64 * 1024];
         var decoder = Encoding.UTF8.GetDecoder();
@@ -101,26 +122,35 @@ public sealed class ExecutionLog
         {
             var (changed, completed) = live?.Snapshot() ?? (Task.CompletedTask, true);
             int read;
-            while ((read = await stream.ReadAsync(buffer, cancel)) > 0)
+            var batch = new List<(long, string)>();
+            var batchChars = 0;
+            while ((read = stream.Read(buffer)) > 0)
             {
                 var count = decoder.GetChars(buffer, 0, read, chars, 0);
                 pending.Append(chars, 0, count);
-                foreach (var evt in TakeLines(pending, afterSequence))
-                    yield return evt;
+                batchChars += count;
+                TakeLines(pending, afterSequence, batch);
+                if (batchChars >= MaxBatchChars)
+                {
+                    yield return batch;
+                    batch = [];
+                    batchChars = 0;
+                }
             }
+            if (batch.Count > 0)
+                yield return batch;
             if (completed)
                 yield break;
             await changed.WaitAsync(cancel);
         }
     }
 
-    private static List<(long, string)> TakeLines(StringBuilder pending, long afterSequence)
+    private static void TakeLines(StringBuilder pending, long afterSequence, List<(long, string)> events)
     {
-        var events = new List<(long, string)>();
         var text = pending.ToString();
         var end = text.LastIndexOf('\n');
         if (end < 0)
-            return events;
+            return;
         foreach (var line in text[..end].Split('\n'))
         {
             var tab = line.IndexOf('\t', StringComparison.Ordinal);
@@ -128,6 +158,5 @@ public sealed class ExecutionLog
                 events.Add((sequence, line[(tab + 1)..]));
         }
         pending.Remove(0, end + 1);
-        return events;
     }
 }

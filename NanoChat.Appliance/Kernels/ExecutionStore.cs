@@ -32,13 +32,14 @@ public sealed class ExecutionStore(Database database, ApplianceOptions options)
         return Find(connection, transaction, userId, id)!;
     });
 
-    public void MarkRunning(long id) => database.Write((connection, transaction) =>
-        connection.Execute("UPDATE executions SET status = 'running', started_at = $now WHERE id = $id AND status = 'queued';",
-            transaction, ("$now", SqliteCommandExtensions.Now()), ("$id", id)));
+    public void MarkRunning(long id, DateTimeOffset startedAt) => database.Write((connection, transaction) =>
+        connection.Execute("UPDATE executions SET status = 'running', started_at = $started WHERE id = $id AND status = 'queued';",
+            transaction, ("$started", startedAt.ToUnixTimeMilliseconds()), ("$id", id)));
 
-    public void Finish(long id, string status, int? executionCount, string? reason, long logBytes) => database.Write((connection, transaction) =>
-        connection.Execute("UPDATE executions SET status = $status, execution_count = $count, reason = $reason, log_bytes = $bytes, finished_at = $now WHERE id = $id;",
-            transaction, ("$status", status), ("$count", executionCount), ("$reason", reason), ("$bytes", logBytes), ("$now", SqliteCommandExtensions.Now()), ("$id", id)));
+    /// <summary>The final status; also the start time if the row never said "running" (a quick cell, see UserKernel).</summary>
+    public void Finish(long id, string status, int? executionCount, string? reason, long logBytes, DateTimeOffset? startedAt) => database.Write((connection, transaction) =>
+        connection.Execute("UPDATE executions SET status = $status, execution_count = $count, reason = $reason, log_bytes = $bytes, started_at = COALESCE(started_at, $started), finished_at = $now WHERE id = $id;",
+            transaction, ("$status", status), ("$count", executionCount), ("$reason", reason), ("$bytes", logBytes), ("$started", startedAt?.ToUnixTimeMilliseconds()), ("$now", SqliteCommandExtensions.Now()), ("$id", id)));
 
     public ExecutionRecord? Find(long userId, long id) => database.Read(connection => Find(connection, null, userId, id));
 

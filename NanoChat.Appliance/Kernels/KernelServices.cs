@@ -57,7 +57,7 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
         log.Complete();
         try
         {
-            store.Finish(execution.Id, status, executionCount, reason, log.Bytes);
+            store.Finish(execution.Id, status, executionCount, reason, log.Bytes, execution.StartedAt);
         }
         catch (Exception error)
         {

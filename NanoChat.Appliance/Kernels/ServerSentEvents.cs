@@ -20,11 +20,13 @@ public static class ServerSentEvents
         try
         {
             await response.StartAsync(cancel);
-            var batch = new StringBuilder();
-            await foreach (var (sequence, json) in ExecutionLog.ReadAsync(logPath, live, afterSequence, cancel))
+            var text = new StringBuilder();
+            await foreach (var batch in ExecutionLog.ReadBatchesAsync(logPath, live, afterSequence, cancel))
             {
-                batch.Append("id: ").Append(sequence).Append("\ndata: ").Append(json).Append("\n\n");
-                await FlushAsync(body, batch, cancel);
+                // One write and one flush per batch: fewer packets and wake-ups than one per event.
+                foreach (var (sequence, json) in batch)
+                    text.Append("id: ").Append(sequence).Append("\ndata: ").Append(json).Append("\n\n");
+                await FlushAsync(body, text, cancel);
             }
         }
         catch (OperationCanceledException)

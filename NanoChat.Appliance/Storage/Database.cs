@@ -14,6 +14,9 @@ public sealed class Database
     public const int BusyTimeoutMs = 10_000;
 
     private readonly string _connectionString;
+    // The SQLite handles already configured; an entry goes when its handle is collected.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
+    private static readonly object Configured = new();
 
     public Database(string path)
     {
@@ -34,9 +37,15 @@ public sealed class Database
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
-        pragmas.ExecuteNonQuery();
+        // A pooled connection keeps its settings: set them once per SQLite handle, not on every
+        // request (three statements that every page and every cell used to pay).
+        if (!_configured.TryGetValue(connection.Handle!, out _))
+        {
+            using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+            pragmas.ExecuteNonQuery();
+            _configured.AddOrUpdate(connection.Handle!, Configured);
+        }
         return connection;
     }
 

@@ -85,6 +85,16 @@ def main():
         time.sleep(0.25)
         spaced.append(client.run("x = 1")[1] * 1e6)
     report("appliance_http_execute_x1_after_pause", spaced, "us")
+    # The floor under that figure on this machine: the cheapest request the web process answers
+    # (GET /healthz: no sign-in, no database, no kernel), after the same pause, on the same connection.
+    floor = []
+    for _ in range(50):
+        time.sleep(0.25)
+        started = NS()
+        response = client.request("GET", "/healthz")
+        response.read()
+        floor.append((NS() - started) / 1e3)
+    report("appliance_http_healthz_after_pause", floor, "us")
 
     cold, warm, rss = [], [], []
     for i in range(5):

@@ -83,15 +83,9 @@ public static class KernelFraming
     /// <summary>Largest frame accepted (bytes); a 64 KiB output batch or a big PNG fits with room.</summary>
     public const int MaxFrameBytes = 64 * 1024 * 1024;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static byte[] Encode(KernelMessage message)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, Json);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, KernelJsonContext.Default.KernelMessage);
         var frame = new byte[body.Length + 4];
         BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);
         body.CopyTo(frame, 4);
@@ -134,9 +128,7 @@ public static class KernelFraming
     }
 
     public static KernelMessage Decode(ReadOnlySpan<byte> body) =>
-        JsonSerializer.Deserialize<KernelMessage>(body, Json) ?? throw new InvalidDataException("An empty kernel message.");
-
-    public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);
+        JsonSerializer.Deserialize(body, KernelJsonContext.Default.KernelMessage) ?? throw new InvalidDataException("An empty kernel message.");
 
     private static int CheckedLength(ReadOnlySpan<byte> header)
     {
@@ -172,3 +164,12 @@ public static class KernelFraming
         return true;
     }
 }
+
+/// <summary>
+/// The protocol's serializer, generated at build time: every worker start would otherwise build the
+/// polymorphic converters by reflection (and Reflection.Emit) before its first message, tens of
+/// milliseconds of a cold start.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(KernelMessage))]
+internal sealed partial class KernelJsonContext : JsonSerializerContext;
