@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Sockets;
 using NanoChat.Appliance.Kernels.Protocol;
 
 namespace NanoChat.Appliance.Worker;
@@ -40,11 +39,11 @@ public static class KernelWorker
         // Two things at once (a worker start is a student's wait): this thread loads CPython, which
         // must happen on the thread that will run cells; a helper thread meanwhile connects to the
         // web process and warms up the protocol's code, which the main thread needs only afterwards.
-        var connecting = new Connecting(arguments.Socket);
+        var socket = new WorkerSocket(arguments.Socket);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var trace = Environment.GetEnvironmentVariable("NANOCHAT_KERNEL_TRACE") == "1";
-        var capture = new OutputCapture(connecting.Send);
-        var host = new PythonHost(capture, connecting.Send);
+        var capture = new OutputCapture(socket.Send);
+        var host = new PythonHost(capture, socket.Send);
         try
         {
             host.Initialize(python, arguments.Nanochat, arguments.GpuFraction);
@@ -54,16 +53,16 @@ public static class KernelWorker
             capture.Diagnostic($"Python at '{python.Executable}' ({python.LibraryPath}) could not be initialised: {error.Message}");
             NativeMethods._exit(StartFailure);
         }
-        if (connecting.Wait() is { } failure)
+        if (socket.Wait() is { } failure)
         {
             capture.Diagnostic(failure);
             NativeMethods._exit(StartFailure);
         }
         capture.Start();
         if (trace)
-            capture.Diagnostic($"kernel trace: process up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms, Python initialised in {clock.ElapsedMilliseconds} ms ({string.Join(", ", host.Stages.Select(stage => $"{stage.Stage} at {stage.Milliseconds} ms"))}), connected at {connecting.ConnectedMs} ms");
-        var send = connecting.Send;
-        var stream = connecting.Stream!;
+            capture.Diagnostic($"kernel trace: process up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms, Python initialised in {clock.ElapsedMilliseconds} ms ({string.Join(", ", host.Stages.Select(stage => $"{stage.Stage} at {stage.Milliseconds} ms"))}), connected at {socket.ConnectedMs} ms");
+        var send = socket.Send;
+        var stream = socket.Stream!; // connected: Wait returned no failure
         send(new StartedNotification(Environment.ProcessId, host.Version, python.Executable));
 
         var executions = new BlockingCollection<ExecuteCommand>();
@@ -127,69 +126,6 @@ public static class KernelWorker
         }
         if (mode?.StartsWith("slow-start:", StringComparison.Ordinal) == true)
             Thread.Sleep(TimeSpan.FromSeconds(double.Parse(mode["slow-start:".Length..], CultureInfo.InvariantCulture)));
-    }
-}
-
-/// <summary>
-/// The worker's side of the kernel socket, connected on a helper thread while the main thread loads
-/// CPython. Also runs the protocol's encoder and decoder once, so their first real use (the started
-/// message, the first cell) does not pay for loading that code. Nothing is sent before
-/// <see cref="Wait"/> has returned without a failure.
-/// </summary>
-internal sealed class Connecting
-{
-    private readonly Thread _thread;
-    private readonly object _writeLock = new();
-    private string? _failure;
-
-    public Connecting(string socketPath)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        _thread = new Thread(Connect) { IsBackground = true, Name = "kernel-connect" };
-        _thread.Start();
-
-        void Connect()
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-            }
-            catch (SocketException error)
-            {
-                socket.Dispose();
-                _failure = $"The worker cannot reach the web process at '{socketPath}': {error.Message}";
-                return;
-            }
-            Stream = new NetworkStream(socket, ownsSocket: true);
-            ConnectedMs = started.ElapsedMilliseconds;
-            _ = KernelFraming.Decode(KernelFraming.Encode(new ExecuteCommand("warm-up", "warm-up", "")).AsSpan(4));
-            _ = KernelFraming.Encode(new DoneNotification("warm-up", ExecutionStatus.Ok, 0, 0));
-        }
-    }
-
-    public NetworkStream? Stream { get; private set; }
-
-    public long ConnectedMs { get; private set; }
-
-    /// <summary>Waits for the helper thread; the sentence to print if the socket could not be reached.</summary>
-    public string? Wait()
-    {
-        _thread.Join();
-        return _failure;
-    }
-
-    public void Send(KernelMessage message)
-    {
-        try
-        {
-            lock (_writeLock)
-                KernelFraming.Write(Stream!, message);
-        }
-        catch (IOException)
-        {
-            NativeMethods._exit(0); // the web process is gone; --die-with-parent would end us anyway
-        }
     }
 }
 
