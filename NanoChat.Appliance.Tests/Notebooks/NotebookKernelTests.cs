@@ -19,6 +19,36 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         page.WaitForFunctionAsync($"() => document.querySelectorAll('.cell')[{index}]?.dataset.state === '{state}'", null, new() { Timeout = timeoutMs });
 
     [BrowserFact]
+    public async Task Tab_completes_names_the_kernel_knows_and_indents_elsewhere()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Complete",
+            new { type = "code", source = "my_long_variable = 42" },
+            new { type = "code", source = "" });
+        var page = await session.OpenAsync(id);
+        await Cell(page, 0).Locator(".cm-content").ClickAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        await WaitStateAsync(page, 0, "done");
+
+        await Cell(page, 1).Locator(".cm-content").ClickAsync();
+        await page.Keyboard.TypeAsync("my_lo");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Locator(".cm-tooltip-autocomplete li", new() { HasText = "my_long_variable" }).WaitForAsync(new() { Timeout = 30_000 });
+        await Screenshots.SaveAsync(page, "editor-completion");
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("my_long_variable", await Cell(page, 1).Locator(".cm-line").First.TextContentAsync());
+        Assert.Equal(0, await page.Locator(".cm-tooltip-autocomplete").CountAsync());
+
+        // At the start of a line Tab indents, as before.
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Tab");
+        var indent = await Cell(page, 1).Locator(".cm-line").Nth(1).TextContentAsync();
+        Assert.True(indent is { Length: > 0 } && indent.Trim().Length == 0, $"second line is '{indent}'");
+        Assert.Equal(0, await page.Locator(".cm-tooltip-autocomplete").CountAsync());
+    }
+
+    [BrowserFact]
     public async Task Cells_run_by_button_and_shift_enter_with_streamed_output_and_outputs_are_saved()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);

@@ -24,7 +24,18 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
     public const string ChatNamespace = "chat";
 
     public Execution Submit(long userId, string username, long notebookId, string? cellId, string code) =>
-        Submit(userId, username, notebookId, cellId, code, string.Create(CultureInfo.InvariantCulture, $"notebook-{notebookId}"));
+        Submit(userId, username, notebookId, cellId, code, NotebookNamespace(notebookId));
+
+    /// <summary>Completion candidates in a notebook's globals, from the user's running worker (null: none running, or no answer in time).</summary>
+    public Task<CompletionsNotification?> CompleteAsync(long userId, long notebookId, string code, int cursor) =>
+        _kernels.TryGetValue(userId, out var kernel)
+            ? kernel.CompleteAsync(NotebookNamespace(notebookId), code, cursor, CompletionTimeout)
+            : Task.FromResult<CompletionsNotification?>(null);
+
+    // Long enough for a completer walking a big module, short enough that a busy kernel does not hang typing.
+    private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(2);
+
+    private static string NotebookNamespace(long notebookId) => string.Create(CultureInfo.InvariantCulture, $"notebook-{notebookId}");
 
     /// <summary>A chat reply: queued with the user's cells (they take turns), run in <see cref="ChatNamespace"/>.</summary>
     public Execution SubmitChat(long userId, string username, string code) => Submit(userId, username, 0, null, code, ChatNamespace);

@@ -21,6 +21,7 @@ namespace NanoChat.Appliance.Kernels;
 public static class KernelsApi
 {
     public sealed record ExecuteRequest(long? NotebookId, string? CellId, string? Code);
+    public sealed record CompleteRequest(long? NotebookId, string? Code, int? Cursor);
 
     /// <summary>Largest cell source accepted (characters).</summary>
     public const int MaxCodeChars = 1_000_000;
@@ -55,6 +56,23 @@ public static class KernelsApi
             var execution = kernels.Submit(http.User.Id(), http.User.Username(), notebookId, request.CellId, request.Code);
             await ServerSentEvents.StreamAsync(http, execution.Log.Path, execution.Log, 0);
             return Results.Empty;
+        });
+
+        // Tab completion in a cell: names and attributes from the notebook's live globals (Python's
+        // rlcompleter in the worker). Positions are UTF-16 offsets, as the browser's editor counts them.
+        api.MapPost("/complete", async (CompleteRequest request, HttpContext http, NotebookStore notebooks, KernelManager kernels) =>
+        {
+            if (request.NotebookId is not { } notebookId || request.Code is not { } code || request.Cursor is not { } cursor)
+                return Problems.BadRequest("A completion needs 'notebookId', 'code' and 'cursor'.");
+            if (code.Length > MaxCodeChars)
+                return Problems.BadRequest($"A cell may hold at most {MaxCodeChars:N0} characters.");
+            if (cursor < 0 || cursor > code.Length)
+                return Problems.BadRequest("'cursor' must lie within 'code'.");
+            if (notebooks.Find(http.User.Id(), notebookId) is null)
+                return Problems.NotFound("The notebook");
+            var answer = await kernels.CompleteAsync(http.User.Id(), notebookId, code, CodePoints.Count(code, cursor));
+            var start = answer is null ? cursor : CodePoints.Utf16Offset(code, answer.CursorStart);
+            return Results.Ok(new { matches = answer?.Matches ?? [], cursorStart = start, cursorEnd = cursor, kernel = answer is null ? "unavailable" : "ok" });
         });
 
         api.MapGet("/executions/{id:long}", (long id, HttpContext http, ExecutionStore store, KernelServices services) =>

@@ -63,6 +63,15 @@ public sealed class UserKernel
     /// <summary>Starts a worker now if none runs, so the first cell does not wait for it.</summary>
     public Task PrewarmAsync() => EnsureWorkerAsync(null);
 
+    /// <summary>Completions from the running worker; none when no worker runs (completing never starts one).</summary>
+    public async Task<CompletionsNotification?> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout)
+    {
+        WorkerConnection? worker;
+        lock (_lock)
+            worker = _worker is { Exited.IsCompleted: false } alive ? alive : null;
+        return worker is null ? null : await worker.CompleteAsync(@namespace, code, cursor, timeout);
+    }
+
     /// <summary>KeyboardInterrupt into the running cell; queued cells are not run; kill after the grace period.</summary>
     public async Task<bool> InterruptAsync()
     {

@@ -17,6 +17,7 @@ public sealed class WorkerConnection : IAsyncDisposable
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _socketFolder;
     private readonly long _memoryLimit;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<CompletionsNotification>> _completions = new();
     private string? _stopReason;
 
     private WorkerConnection(KernelProcess process, NetworkStream stream, StartedNotification started, string socketFolder, long memoryLimit)
@@ -96,6 +97,28 @@ public sealed class WorkerConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completion candidates for the code before <paramref name="cursor"/> (a Python string index) in
+    /// one notebook's globals; null if the worker does not answer within <paramref name="timeout"/>
+    /// (a cell busy in native code holds the interpreter) or ends meanwhile.
+    /// </summary>
+    public async Task<CompletionsNotification?> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout)
+    {
+        var id = "complete-" + Guid.NewGuid().ToString("N");
+        var answer = new TaskCompletionSource<CompletionsNotification>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _completions[id] = answer;
+        try
+        {
+            await SendAsync(new CompleteCommand(id, @namespace, code, cursor));
+            var finished = await Task.WhenAny(answer.Task, Task.Delay(timeout), Exited);
+            return finished == answer.Task ? await answer.Task : null;
+        }
+        finally
+        {
+            _completions.TryRemove(id, out _);
+        }
+    }
+
     /// <summary>Kills the worker; <paramref name="reason"/> is what the student reads in the cell.</summary>
     public void Stop(string reason)
     {
@@ -113,6 +136,11 @@ public sealed class WorkerConnection : IAsyncDisposable
                 {
                     RssBytes = stats.RssBytes;
                     GpuBytes = stats.GpuBytes;
+                }
+                else if (message is CompletionsNotification completions)
+                {
+                    if (_completions.TryGetValue(completions.Id, out var waiting))
+                        waiting.TrySetResult(completions);
                 }
                 else if (Current is { } execution && OnMessage is { } handler)
                 {

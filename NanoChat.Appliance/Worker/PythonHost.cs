@@ -177,14 +177,22 @@ public sealed class PythonHost
         });
     }
 
+    /// <summary>Completion candidates; none (rather than no answer) if the completer itself fails.</summary>
     public CompletionsNotification Complete(CompleteCommand command)
     {
         using (Py.GIL())
         {
-            using var result = _runtime!.InvokeMethod("complete", new PyString(command.Namespace), new PyString(command.Code), new PyInt(command.Cursor));
-            using var matches = result[0];
-            using var start = result[1];
-            return new CompletionsNotification(command.Id, matches.As<string[]>(), start.As<int>());
+            try
+            {
+                using var result = _runtime!.InvokeMethod("complete", new PyString(command.Namespace), new PyString(command.Code), new PyInt(command.Cursor));
+                using var matches = result[0];
+                using var start = result[1];
+                return new CompletionsNotification(command.Id, matches.As<string[]>(), start.As<int>());
+            }
+            catch (PythonException)
+            {
+                return new CompletionsNotification(command.Id, [], command.Cursor);
+            }
         }
     }
 

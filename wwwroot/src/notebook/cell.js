@@ -52,6 +52,7 @@ export class Cell {
       onChange: () => this.page.changed(this),
       onKey: (action) => { this.page.editorKey(this, action); return true; },
       onFocus: () => this.page.select(this, { mode: 'edit' }),
+      onComplete: (code, cursor) => this.page.complete(code, cursor),
     });
     li.addEventListener('mousedown', (event) => {
       if (!event.target.closest('.cell-editor')) this.page.select(this, { mode: 'command' });

@@ -27,7 +27,9 @@ export const SHORTCUTS = [
     ['Shift+Enter', 'Run the cell (markdown: render it) and select the next one'],
     ['Ctrl+Enter', 'Run the cell in place'],
     ['Alt+Enter', 'Run the cell and insert a new one below'],
-    ['Tab / Shift+Tab', 'Indent / unindent'],
+    ['Tab', 'Complete a name or attribute (after a letter or a dot); indent elsewhere'],
+    ['Ctrl+Space', 'Complete'],
+    ['Shift+Tab', 'Unindent'],
     ['Ctrl+Z / Ctrl+Shift+Z', 'Undo / redo'],
   ]],
 ];

@@ -245,6 +245,16 @@ export class NotebookPage {
     for (const cell of code) if (cell.state === 'queued') cell.setState('idle');
   }
 
+  // Completion candidates for a cell from the running kernel; nothing (no error shown) when the
+  // kernel is not running, busy past the server's wait, or the request fails: typing goes on.
+  async complete(code, cursor) {
+    try {
+      return await api('POST', '/api/complete', { notebookId: this.notebookId, code, cursor });
+    } catch {
+      return null;
+    }
+  }
+
   async interrupt() {
     this.runToken++;
     try { await api('POST', '/api/kernel/interrupt'); } catch (error) { this.showAlert(`Could not interrupt: ${error.message}`); }
