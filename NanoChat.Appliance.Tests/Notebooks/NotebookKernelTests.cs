@@ -46,6 +46,18 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         var indent = await Cell(page, 1).Locator(".cm-line").Nth(1).TextContentAsync();
         Assert.True(indent is { Length: > 0 } && indent.Trim().Length == 0, $"second line is '{indent}'");
         Assert.Equal(0, await page.Locator(".cm-tooltip-autocomplete").CountAsync());
+
+        // In a markdown cell Tab after a word indents too: completion is for code.
+        await Cell(page, 0).Locator(".cm-content").ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("b"); // a new code cell below, in edit mode
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("m");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("word");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.EndsWith("word", (await Cell(page, 1).Locator(".cm-line").First.TextContentAsync())!.TrimEnd());
+        Assert.NotEqual("word", await Cell(page, 1).Locator(".cm-line").First.TextContentAsync());
     }
 
     [BrowserFact]

@@ -33,7 +33,8 @@ function kernelCompletions(currentType, onComplete) {
   };
 }
 
-// Tab completes right after a name or a dot (nothing selected); otherwise it falls through to indent.
+// Tab completes right after a name or a dot in a code cell (nothing selected); otherwise it falls
+// through to indent.
 function tabCompletes(view) {
   const { state } = view;
   const range = state.selection.main;
@@ -70,7 +71,7 @@ export function createEditor(parent, { source, type, label, onChange, onKey, onF
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         language.of(type === 'code' ? python() : []),
         EditorState.tabSize.of(4),
-        keymap.of([...closeBracketsKeymap, { key: 'Tab', run: tabCompletes }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
+        keymap.of([...closeBracketsKeymap, { key: 'Tab', run: (view) => currentType === 'code' && tabCompletes(view) }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((update) => {
