@@ -10,11 +10,8 @@ public static class CodePoints
     public static int Count(string text, int utf16Offset)
     {
         var count = 0;
-        for (var i = 0; i < utf16Offset; i++)
-        {
-            if (!(char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
-                count++;
-        }
+        for (var i = 0; i < utf16Offset; i += char.IsSurrogatePair(text, i) ? 2 : 1)
+            count++;
         return count;
     }
 
@@ -23,7 +20,7 @@ public static class CodePoints
     {
         var offset = 0;
         for (var seen = 0; seen < codePoint && offset < text.Length; seen++)
-            offset += char.IsHighSurrogate(text[offset]) && offset + 1 < text.Length && char.IsLowSurrogate(text[offset + 1]) ? 2 : 1;
+            offset += char.IsSurrogatePair(text, offset) ? 2 : 1;
         return offset;
     }
 }

@@ -37,12 +37,12 @@ public static class ServerSentEvents
         }
     }
 
-    private static async Task FlushAsync(Stream body, StringBuilder batch, CancellationToken cancel)
+    private static async Task FlushAsync(Stream body, StringBuilder text, CancellationToken cancel)
     {
-        if (batch.Length == 0)
+        if (text.Length == 0)
             return;
-        await body.WriteAsync(Encoding.UTF8.GetBytes(batch.ToString()), cancel);
+        await body.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancel);
         await body.FlushAsync(cancel);
-        batch.Clear();
+        text.Clear();
     }
 }

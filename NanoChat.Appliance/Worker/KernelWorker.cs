@@ -39,10 +39,12 @@ public static class KernelWorker
         // Two things at once (a worker start is a student's wait): this thread loads CPython, which
         // must happen on the thread that will run cells; a helper thread meanwhile connects to the
         // web process and warms up the protocol's code, which the main thread needs only afterwards.
-        var socket = new WorkerSocket(arguments.Socket);
+        // The capture is made first: it keeps the worker's own stderr, where the socket reports a failure.
+        WorkerSocket? socket = null;
+        var capture = new OutputCapture(message => socket!.Send(message));
+        socket = new WorkerSocket(arguments.Socket, capture.Diagnostic);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var trace = Environment.GetEnvironmentVariable("NANOCHAT_KERNEL_TRACE") == "1";
-        var capture = new OutputCapture(socket.Send);
         var host = new PythonHost(capture, socket.Send);
         try
         {
@@ -53,16 +55,11 @@ public static class KernelWorker
             capture.Diagnostic($"Python at '{python.Executable}' ({python.LibraryPath}) could not be initialised: {error.Message}");
             NativeMethods._exit(StartFailure);
         }
-        if (socket.Wait() is { } failure)
-        {
-            capture.Diagnostic(failure);
-            NativeMethods._exit(StartFailure);
-        }
+        var stream = socket.WaitConnected();
         capture.Start();
         if (trace)
             capture.Diagnostic($"kernel trace: process up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms, Python initialised in {clock.ElapsedMilliseconds} ms ({string.Join(", ", host.Stages.Select(stage => $"{stage.Stage} at {stage.Milliseconds} ms"))}), connected at {socket.ConnectedMs} ms");
         var send = socket.Send;
-        var stream = socket.Stream!; // connected: Wait returned no failure
         send(new StartedNotification(Environment.ProcessId, host.Version, python.Executable));
 
         var executions = new BlockingCollection<ExecuteCommand>();

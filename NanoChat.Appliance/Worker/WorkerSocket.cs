@@ -7,18 +7,20 @@ namespace NanoChat.Appliance.Worker;
 /// The worker's side of the kernel socket, connected on a helper thread while the main thread loads
 /// CPython. Also runs the protocol's encoder and decoder once, so their first real use (the started
 /// message, the first cell) does not pay for loading that code. <see cref="Send"/> before the
-/// connection is there waits for it.
+/// connection is there waits for it; a failed connection is reported and ends the worker.
 /// </summary>
 internal sealed class WorkerSocket
 {
     private readonly Thread _thread;
     private readonly object _writeLock = new();
-    // The worker's own stderr as it was at start (OutputCapture turns fd 2 into a pipe for student output).
-    private readonly int _stderr = NativeMethods.dup(2);
+    private readonly Action<string> _report;
     private string? _failure;
 
-    public WorkerSocket(string socketPath)
+    /// <param name="socketPath">The Unix socket the web process listens on.</param>
+    /// <param name="report">Where the worker's own diagnostics go (<see cref="OutputCapture.Diagnostic"/>).</param>
+    public WorkerSocket(string socketPath, Action<string> report)
     {
+        _report = report;
         var started = System.Diagnostics.Stopwatch.StartNew();
         _thread = new Thread(Connect) { IsBackground = true, Name = "kernel-connect" };
         _thread.Start();
@@ -47,24 +49,25 @@ internal sealed class WorkerSocket
 
     public long ConnectedMs { get; private set; }
 
-    /// <summary>Waits for the helper thread; the sentence to print if the socket could not be reached.</summary>
-    public string? Wait()
+    /// <summary>The connected stream, once the helper thread is done; if it could not connect, says why and exits.</summary>
+    public NetworkStream WaitConnected()
     {
         _thread.Join();
-        return _failure;
+        if (_failure is not null)
+        {
+            _report(_failure);
+            NativeMethods._exit(KernelWorker.StartFailure);
+        }
+        return Stream!;
     }
 
     public void Send(KernelMessage message)
     {
-        if (Stream is null && Wait() is { } failure)
-        {
-            NativeMethods.WriteAll(_stderr, System.Text.Encoding.UTF8.GetBytes(failure + "\n"));
-            NativeMethods._exit(KernelWorker.StartFailure);
-        }
+        var stream = Stream ?? WaitConnected();
         try
         {
             lock (_writeLock)
-                KernelFraming.Write(Stream!, message);
+                KernelFraming.Write(stream, message);
         }
         catch (IOException)
         {
