@@ -29,6 +29,19 @@ for result in re.finditer(r'<UnitTestResult [^>]*testName="([^"]+)"[^>]*outcome=
     reason = re.search(r"<Message>(.*?)</Message>", result.group(0), re.S)
     print(f"skipped: {result.group(1)}: {reason.group(1).strip() if reason else '(no reason given)'}")
 PY
+# Failed tests again, at the end, with their message and the first lines of the stack: CI keeps
+# only the tail of the output, and the console logger prints a failure where it happened.
+python3 - "$trx" <<'PY'
+import html, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+for result in re.finditer(r'<UnitTestResult [^>]*testName="([^"]+)"[^>]*outcome="Failed".*?</UnitTestResult>', text, re.S):
+    def part(tag, lines):
+        found = re.search(rf"<{tag}>(.*?)</{tag}>", result.group(0), re.S)
+        return "\n".join(html.unescape(found.group(1)).strip().splitlines()[:lines]) if found else ""
+    print(f"failed: {result.group(1)}")
+    for line in (part("Message", 20) + "\n" + part("StackTrace", 8)).strip().splitlines():
+        print(f"    {line}")
+PY
 read -r passed failed skipped < <(python3 - "$trx" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()

@@ -51,6 +51,43 @@ public sealed class NotebookMarkdownAndOfflineTests(BrowserFixture browser)
     }
 
     [BrowserFact]
+    public async Task A_render_that_answers_after_the_student_went_back_to_editing_leaves_the_editor_open()
+    {
+        await using var session = await EditorSession.StartAsync(browser);
+        var id = await session.CreateNotebookAsync("Slow render", new { type = "code", source = "# Title" });
+        var page = await session.OpenAsync(id);
+        // M renders the new markdown cell on the server; hold that answer back so that Enter and the
+        // typing below land first, as they can on a busy box.
+        await page.RouteAsync("**/api/markdown", async route =>
+        {
+            await Task.Delay(1500);
+            await route.ContinueAsync();
+        });
+        var response = page.WaitForResponseAsync("**/api/markdown");
+
+        await page.Locator(".cell .cm-content").ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("m");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync(" and more");
+        await response;
+        await page.EvaluateAsync("() => new Promise((done) => setTimeout(done, 300))"); // the page has handled the answer
+
+        var cell = page.Locator(".cell").First;
+        Assert.Equal("markdown", await cell.GetAttributeAsync("data-type"));
+        Assert.True(await cell.Locator(".cm-editor").IsVisibleAsync(), "the late render closed the editor");
+        Assert.Equal("# Title and more", await cell.Locator(".cm-content").TextContentAsync());
+        Assert.Equal("edit", await page.GetAttributeAsync("section.notebook", "data-mode"));
+
+        // Shift+Enter then renders what was typed.
+        await page.UnrouteAsync("**/api/markdown");
+        await page.Keyboard.PressAsync("Shift+Enter");
+        await cell.Locator(".markdown h1").WaitForAsync();
+        Assert.Equal("Title and more", await cell.Locator(".markdown h1").TextContentAsync());
+    }
+
+    [BrowserFact]
     public async Task Saving_says_offline_without_network_and_saves_when_it_returns()
     {
         await using var session = await EditorSession.StartAsync(browser);

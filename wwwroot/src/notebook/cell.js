@@ -10,6 +10,8 @@ export function newCellId() {
 }
 
 export class Cell {
+  #renders = 0; // counts render requests and returns to the editor; only the latest render shows
+
   constructor(data, page) {
     this.page = page;
     this.id = data.id || newCellId();
@@ -76,6 +78,7 @@ export class Cell {
 
   setType(type) {
     if (type === this.type) return;
+    this.#renders++;
     this.type = type;
     this.editor.setType(type);
     if (type !== 'code') { this.outputs.clear(); this.executionCount = null; this.setState('idle'); }
@@ -95,6 +98,7 @@ export class Cell {
   /** Markdown: back to the source editor. */
   edit() {
     if (this.type !== 'markdown') { this.editor.focus(); return; }
+    this.#renders++; // a render still on its way must not close the editor the student just opened
     this.editing = true;
     this.#refresh();
     this.editor.focus();
@@ -103,8 +107,12 @@ export class Cell {
   /** Markdown: rendered on the server, math by KaTeX. */
   async render() {
     if (this.type !== 'markdown') return;
+    const ticket = ++this.#renders;
     const source = this.source;
     const [html] = await renderMarkdown([source]);
+    // The answer takes a round trip: by then the student may have pressed Enter and typed (M then
+    // Enter at once is a common habit), changed the type, or asked for a newer render.
+    if (ticket !== this.#renders || this.type !== 'markdown' || this.source !== source) return;
     this.showRendered(html);
   }
 
