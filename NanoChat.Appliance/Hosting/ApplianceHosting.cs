@@ -19,6 +19,10 @@ public static class ApplianceHosting
         // Ready notification and journald-friendly logs when started by systemd; a no-op otherwise.
         builder.Host.UseSystemd();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The antiforgery keys sit unencrypted in the data folder on purpose, like signing.key: the
+        // folder is the owner's alone (0700) and hidden from every kernel. Without this, the first
+        // start greets the instructor with "may be persisted to storage in unencrypted form".
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         return builder;
     }
 }
