@@ -35,6 +35,9 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await page.Keyboard.PressAsync("Tab");
         await page.Locator(".cm-tooltip-autocomplete li", new() { HasText = "my_long_variable" }).WaitForAsync(new() { Timeout = 30_000 });
         await Screenshots.SaveAsync(page, "editor-completion");
+        // CodeMirror ignores keys for 75 ms after the list opens (interactionDelay: a key pressed
+        // before a person could see the list is not meant for it); a person is slower than that.
+        await page.WaitForTimeoutAsync(150);
         await page.Keyboard.PressAsync("Enter");
         Assert.Equal("my_long_variable", await Cell(page, 1).Locator(".cm-line").First.TextContentAsync());
         Assert.Equal(0, await page.Locator(".cm-tooltip-autocomplete").CountAsync());
