@@ -64,6 +64,46 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
     }
 
     [BrowserFact]
+    public async Task Shift_tab_shows_the_kernels_help_for_the_call_and_unindents_at_a_line_start()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Help",
+            new { type = "code", source = "def train(steps, lr=0.1):\n    '''Trains the tiny model.'''\n    return steps" },
+            new { type = "code", source = "" });
+        var page = await session.OpenAsync(id);
+        await Cell(page, 0).Locator(".cm-content").ClickAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        await WaitStateAsync(page, 0, "done");
+
+        await Cell(page, 1).Locator(".cm-content").ClickAsync();
+        await page.Keyboard.TypeAsync("train(");
+        await page.Keyboard.PressAsync("Shift+Tab");
+        var help = page.Locator(".cm-tooltip.cm-help");
+        await help.WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Contains("Signature: train(steps, lr=0.1)", await help.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Trains the tiny model.", await help.TextContentAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync(page, "editor-help");
+
+        // Esc closes the help and stays in edit mode; typing closes it too.
+        await page.Keyboard.PressAsync("Escape");
+        await help.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        Assert.Equal("edit", await page.GetAttributeAsync("section.notebook", "data-mode"));
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await help.WaitForAsync();
+        await page.Keyboard.TypeAsync("5");
+        await help.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        Assert.Equal("train(5)", await Cell(page, 1).Locator(".cm-line").First.TextContentAsync());
+
+        // At the start of a line Shift+Tab unindents, as before, and asks nothing.
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Shift+Tab");
+        Assert.Equal("", await Cell(page, 1).Locator(".cm-line").Nth(1).TextContentAsync());
+        Assert.Equal(0, await help.CountAsync());
+    }
+
+    [BrowserFact]
     public async Task Cells_run_by_button_and_shift_enter_with_streamed_output_and_outputs_are_saved()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);

@@ -32,6 +32,12 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
             ? kernel.CompleteAsync(NotebookNamespace(notebookId), code, cursor, CompletionTimeout)
             : Task.FromResult<CompletionsNotification?>(null);
 
+    /// <summary>Shift+Tab help in a notebook's globals, from the user's running worker (null: none running, or no answer in time).</summary>
+    public Task<InspectionNotification?> InspectAsync(long userId, long notebookId, string code, int cursor) =>
+        _kernels.TryGetValue(userId, out var kernel)
+            ? kernel.InspectAsync(NotebookNamespace(notebookId), code, cursor, CompletionTimeout)
+            : Task.FromResult<InspectionNotification?>(null);
+
     // Long enough for a completer walking a big module, short enough that a busy kernel does not hang typing.
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(2);
 

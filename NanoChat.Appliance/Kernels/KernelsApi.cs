@@ -21,7 +21,8 @@ namespace NanoChat.Appliance.Kernels;
 public static class KernelsApi
 {
     public sealed record ExecuteRequest(long? NotebookId, string? CellId, string? Code);
-    public sealed record CompleteRequest(long? NotebookId, string? Code, int? Cursor);
+    /// <summary>A position in a cell, for completion and help: <c>cursor</c> counts UTF-16 units, as the browser's editor does.</summary>
+    public sealed record CursorRequest(long? NotebookId, string? Code, int? Cursor);
 
     /// <summary>Largest cell source accepted (characters).</summary>
     public const int MaxCodeChars = 1_000_000;
@@ -60,19 +61,25 @@ public static class KernelsApi
 
         // Tab completion in a cell: names and attributes from the notebook's live globals (Python's
         // rlcompleter in the worker). Positions are UTF-16 offsets, as the browser's editor counts them.
-        api.MapPost("/complete", async (CompleteRequest request, HttpContext http, NotebookStore notebooks, KernelManager kernels) =>
+        api.MapPost("/complete", async (CursorRequest request, HttpContext http, NotebookStore notebooks, KernelManager kernels) =>
         {
-            if (request.NotebookId is not { } notebookId || request.Code is not { } code || request.Cursor is not { } cursor)
-                return Problems.BadRequest("A completion needs 'notebookId', 'code' and 'cursor'.");
-            if (code.Length > MaxCodeChars)
-                return Problems.BadRequest($"A cell may hold at most {MaxCodeChars:N0} characters.");
-            if (cursor < 0 || cursor > code.Length)
-                return Problems.BadRequest("'cursor' must lie within 'code'.");
-            if (notebooks.Find(http.User.Id(), notebookId) is null)
-                return Problems.NotFound("The notebook");
-            var answer = await kernels.CompleteAsync(http.User.Id(), notebookId, code, CodePoints.Count(code, cursor));
+            if (CheckCursorRequest(request, "A completion", http, notebooks) is { } problem)
+                return problem;
+            var (code, cursor) = (request.Code!, request.Cursor!.Value);
+            var answer = await kernels.CompleteAsync(http.User.Id(), request.NotebookId!.Value, code, CodePoints.Count(code, cursor));
             var start = answer is null ? cursor : CodePoints.Utf16Offset(code, answer.CursorStart);
             return Results.Ok(new { matches = answer?.Matches ?? [], cursorStart = start, cursorEnd = cursor, kernel = answer is null ? "unavailable" : "ok" });
+        });
+
+        // Shift+Tab help in a cell: signature, type, value and docstring of the name at the cursor, or
+        // of the function whose call the cursor is in, looked up in the notebook's live globals.
+        api.MapPost("/inspect", async (CursorRequest request, HttpContext http, NotebookStore notebooks, KernelManager kernels) =>
+        {
+            if (CheckCursorRequest(request, "Help", http, notebooks) is { } problem)
+                return problem;
+            var (code, cursor) = (request.Code!, request.Cursor!.Value);
+            var answer = await kernels.InspectAsync(http.User.Id(), request.NotebookId!.Value, code, CodePoints.Count(code, cursor));
+            return Results.Ok(new { found = answer?.Found ?? false, text = answer?.Text ?? "", kernel = answer is null ? "unavailable" : "ok" });
         });
 
         api.MapGet("/executions/{id:long}", (long id, HttpContext http, ExecutionStore store, KernelServices services) =>
@@ -121,5 +128,18 @@ public static class KernelsApi
             return Results.Ok(kernels.Status(http.User.Id(), http.User.Username()));
         });
         return app;
+    }
+
+    private static IResult? CheckCursorRequest(CursorRequest request, string what, HttpContext http, NotebookStore notebooks)
+    {
+        if (request.NotebookId is not { } notebookId || request.Code is not { } code || request.Cursor is not { } cursor)
+            return Problems.BadRequest($"{what} needs 'notebookId', 'code' and 'cursor'.");
+        if (code.Length > MaxCodeChars)
+            return Problems.BadRequest($"A cell may hold at most {MaxCodeChars:N0} characters.");
+        if (cursor < 0 || cursor > code.Length)
+            return Problems.BadRequest("'cursor' must lie within 'code'.");
+        if (notebooks.Find(http.User.Id(), notebookId) is null)
+            return Problems.NotFound("The notebook");
+        return null;
     }
 }

@@ -64,12 +64,17 @@ public sealed class UserKernel
     public Task PrewarmAsync() => EnsureWorkerAsync(null);
 
     /// <summary>Completions from the running worker; none when no worker runs (completing never starts one).</summary>
-    public async Task<CompletionsNotification?> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout)
+    public async Task<CompletionsNotification?> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
+        RunningWorker() is { } worker ? await worker.CompleteAsync(@namespace, code, cursor, timeout) : null;
+
+    /// <summary>Shift+Tab help from the running worker; none when no worker runs (asking never starts one).</summary>
+    public async Task<InspectionNotification?> InspectAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
+        RunningWorker() is { } worker ? await worker.InspectAsync(@namespace, code, cursor, timeout) : null;
+
+    private WorkerConnection? RunningWorker()
     {
-        WorkerConnection? worker;
         lock (_lock)
-            worker = _worker is { Exited.IsCompleted: false } alive ? alive : null;
-        return worker is null ? null : await worker.CompleteAsync(@namespace, code, cursor, timeout);
+            return _worker is { Exited.IsCompleted: false } alive ? alive : null;
     }
 
     /// <summary>KeyboardInterrupt into the running cell; queued cells are not run; kill after the grace period.</summary>

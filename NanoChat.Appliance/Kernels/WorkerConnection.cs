@@ -17,7 +17,8 @@ public sealed class WorkerConnection : IAsyncDisposable
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _socketFolder;
     private readonly long _memoryLimit;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<CompletionsNotification>> _completions = new();
+    // Requests awaiting the worker's answer (complete, inspect), by request id.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<KernelMessage>> _answers = new();
     private string? _stopReason;
 
     private WorkerConnection(KernelProcess process, NetworkStream stream, StartedNotification started, string socketFolder, long memoryLimit)
@@ -102,20 +103,29 @@ public sealed class WorkerConnection : IAsyncDisposable
     /// one notebook's globals; null if the worker does not answer within <paramref name="timeout"/>
     /// (a cell busy in native code holds the interpreter) or ends meanwhile.
     /// </summary>
-    public async Task<CompletionsNotification?> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout)
+    public Task<CompletionsNotification?> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
+        AskAsync<CompletionsNotification>(id => new CompleteCommand(id, @namespace, code, cursor), timeout);
+
+    /// <summary>Shift+Tab help for the name at <paramref name="cursor"/>; null as for <see cref="CompleteAsync"/>.</summary>
+    public Task<InspectionNotification?> InspectAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
+        AskAsync<InspectionNotification>(id => new InspectCommand(id, @namespace, code, cursor), timeout);
+
+    // Sends a request and waits for the answer with the same id. The worker answers these on a
+    // thread of their own, so they can be answered while a cell runs Python code.
+    private async Task<TAnswer?> AskAsync<TAnswer>(Func<string, KernelMessage> request, TimeSpan timeout) where TAnswer : KernelMessage, IKernelAnswer
     {
-        var id = "complete-" + Guid.NewGuid().ToString("N");
-        var answer = new TaskCompletionSource<CompletionsNotification>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _completions[id] = answer;
+        var id = Guid.NewGuid().ToString("N");
+        var answer = new TaskCompletionSource<KernelMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _answers[id] = answer;
         try
         {
-            await SendAsync(new CompleteCommand(id, @namespace, code, cursor));
+            await SendAsync(request(id));
             var finished = await Task.WhenAny(answer.Task, Task.Delay(timeout), Exited);
-            return finished == answer.Task ? await answer.Task : null;
+            return finished == answer.Task ? await answer.Task as TAnswer : null;
         }
         finally
         {
-            _completions.TryRemove(id, out _);
+            _answers.TryRemove(id, out _);
         }
     }
 
@@ -137,10 +147,10 @@ public sealed class WorkerConnection : IAsyncDisposable
                     RssBytes = stats.RssBytes;
                     GpuBytes = stats.GpuBytes;
                 }
-                else if (message is CompletionsNotification completions)
+                else if (message is IKernelAnswer answer)
                 {
-                    if (_completions.TryGetValue(completions.Id, out var waiting))
-                        waiting.TrySetResult(completions);
+                    if (_answers.TryGetValue(answer.Id, out var waiting))
+                        waiting.TrySetResult(message);
                 }
                 else if (Current is { } execution && OnMessage is { } handler)
                 {

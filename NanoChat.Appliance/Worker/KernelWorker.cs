@@ -82,6 +82,7 @@ public static class KernelWorker
                     case ExecuteCommand execute: executions.Add(execute); break;
                     case InterruptCommand interrupt: host.Interrupt(interrupt.Id); break;
                     case CompleteCommand complete: _ = Task.Run(() => send(host.Complete(complete))); break;
+                    case InspectCommand inspect: _ = Task.Run(() => send(host.Inspect(inspect))); break;
                     case ShutdownCommand: NativeMethods._exit(0); break;
                     default: break;
                 }

@@ -30,8 +30,8 @@ public sealed class PythonHost
     }
 
     // Registers the embedded modules: appliance_magics, appliance_kernel and appliance now; the
-    // matplotlib backend and the chat generator lazily (one imports matplotlib, the other torch,
-    // which a cell may never need).
+    // matplotlib backend, the chat generator and Shift+Tab help lazily (they import matplotlib, torch
+    // and inspect, which a cell may never need).
     private const string Bootstrap = """
         import sys, types, signal, importlib.machinery
         def _load(name):
@@ -45,7 +45,7 @@ public sealed class PythonHost
         # gain is lost in the noise of a 300-450 ms start).
         class _Finder:
             def find_spec(self, name, path=None, target=None):
-                return importlib.machinery.ModuleSpec(name, self) if name in ("appliance._inline_backend", "appliance_chat") else None
+                return importlib.machinery.ModuleSpec(name, self) if name in ("appliance._inline_backend", "appliance_chat", "appliance_help") else None
             def create_module(self, spec):
                 return None
             def exec_module(self, module):
@@ -88,7 +88,7 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py") })
+            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py") })
                 sources[module] = new PyString(ReadResource(resource));
             globals["nanochat"] = nanochatDirectory is null ? PyObject.None : new PyString(nanochatDirectory);
             PythonEngine.Exec(Bootstrap, globals);
@@ -192,6 +192,25 @@ public sealed class PythonHost
             catch (PythonException)
             {
                 return new CompletionsNotification(command.Id, [], command.Cursor);
+            }
+        }
+    }
+
+    /// <summary>Shift+Tab help; "not found" (rather than no answer) if looking it up fails.</summary>
+    public InspectionNotification Inspect(InspectCommand command)
+    {
+        using (Py.GIL())
+        {
+            try
+            {
+                using var result = _runtime!.InvokeMethod("inspect", new PyString(command.Namespace), new PyString(command.Code), new PyInt(command.Cursor));
+                using var found = result[0];
+                using var text = result[1];
+                return new InspectionNotification(command.Id, found.As<bool>(), text.As<string>());
+            }
+            catch (PythonException)
+            {
+                return new InspectionNotification(command.Id, false, "");
             }
         }
     }

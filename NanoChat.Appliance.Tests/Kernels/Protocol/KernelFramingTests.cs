@@ -17,12 +17,14 @@ public sealed class KernelFramingTests
         { new ExecuteCommand("e1", "notebook-3", "x = 1"), """{"type":"execute","id":"e1","namespace":"notebook-3","code":"x = 1"}""" },
         { new InterruptCommand("e1"), """{"type":"interrupt","id":"e1"}""" },
         { new CompleteCommand("c1", "notebook-3", "pri", 3), """{"type":"complete","id":"c1","namespace":"notebook-3","code":"pri","cursor":3}""" },
+        { new InspectCommand("i1", "notebook-3", "len(", 4), """{"type":"inspect","id":"i1","namespace":"notebook-3","code":"len(","cursor":4}""" },
         { new ShutdownCommand(), """{"type":"shutdown"}""" },
         { new StartedNotification(42, "3.11.2", "/usr/bin/python3"), """{"type":"started","pid":42,"pythonVersion":"3.11.2","executable":"/usr/bin/python3"}""" },
         { new StreamNotification("e1", "stderr", "line\n"), """{"type":"stream","id":"e1","name":"stderr","text":"line\n"}""" },
         { new ErrorNotification("e1", "ValueError", "bad", ["a", "b"]), """{"type":"error","id":"e1","ename":"ValueError","evalue":"bad","traceback":["a","b"]}""" },
         { new DoneNotification("e1", "ok", 7, 12), """{"type":"done","id":"e1","status":"ok","executionCount":7,"durationMs":12}""" },
         { new CompletionsNotification("c1", ["print", "property"], 0), """{"type":"completions","id":"c1","matches":["print","property"],"cursorStart":0}""" },
+        { new InspectionNotification("i1", true, "Signature: len(obj, /)"), """{"type":"inspection","id":"i1","found":true,"text":"Signature: len(obj, /)"}""" },
         { new StatsNotification(1024, 0), """{"type":"stats","rssBytes":1024,"gpuBytes":0}""" },
     };
 

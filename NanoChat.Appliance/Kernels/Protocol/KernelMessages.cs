@@ -18,6 +18,7 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //   interrupt {id}                   KeyboardInterrupt into execution `id` if it is the one running;
 //                                    ignored otherwise (never leaks into the next cell).
 //   complete  {id, namespace, code, cursor}  completion candidates for code up to `cursor`.
+//   inspect   {id, namespace, code, cursor}  help (signature, type, docstring) for the name at `cursor`.
 //   shutdown  {}                     exit now (no Python shutdown: nothing to gain, and slow with torch).
 //
 // Notifications, worker → web:
@@ -31,6 +32,7 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //                                    message of an execution. ("killed" is only ever made by the web
 //                                    side, when a worker dies.)
 //   completions {id, matches, cursorStart}  the answer to `complete`.
+//   inspection {id, found, text}     the answer to `inspect` (found false: no name there, or unknown).
 //   stats     {rssBytes, gpuBytes}   sent about once a second; gpuBytes is torch's reserved CUDA memory.
 
 /// <summary>A message on the kernel socket; the JSON "type" field says which record it is.</summary>
@@ -38,6 +40,7 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 [JsonDerivedType(typeof(ExecuteCommand), "execute")]
 [JsonDerivedType(typeof(InterruptCommand), "interrupt")]
 [JsonDerivedType(typeof(CompleteCommand), "complete")]
+[JsonDerivedType(typeof(InspectCommand), "inspect")]
 [JsonDerivedType(typeof(ShutdownCommand), "shutdown")]
 [JsonDerivedType(typeof(StartedNotification), "started")]
 [JsonDerivedType(typeof(StreamNotification), "stream")]
@@ -45,12 +48,14 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 [JsonDerivedType(typeof(ErrorNotification), "error")]
 [JsonDerivedType(typeof(DoneNotification), "done")]
 [JsonDerivedType(typeof(CompletionsNotification), "completions")]
+[JsonDerivedType(typeof(InspectionNotification), "inspection")]
 [JsonDerivedType(typeof(StatsNotification), "stats")]
 public abstract record KernelMessage;
 
 public sealed record ExecuteCommand(string Id, string Namespace, string Code) : KernelMessage;
 public sealed record InterruptCommand(string Id) : KernelMessage;
 public sealed record CompleteCommand(string Id, string Namespace, string Code, int Cursor) : KernelMessage;
+public sealed record InspectCommand(string Id, string Namespace, string Code, int Cursor) : KernelMessage;
 public sealed record ShutdownCommand : KernelMessage;
 
 public sealed record StartedNotification(int Pid, string PythonVersion, string Executable) : KernelMessage;
@@ -58,8 +63,15 @@ public sealed record StreamNotification(string Id, string Name, string Text) : K
 public sealed record DisplayNotification(string Id, string OutputType, JsonObject Data, JsonObject Metadata) : KernelMessage;
 public sealed record ErrorNotification(string Id, string Ename, string Evalue, IReadOnlyList<string> Traceback) : KernelMessage;
 public sealed record DoneNotification(string Id, string Status, int ExecutionCount, long DurationMs) : KernelMessage;
-public sealed record CompletionsNotification(string Id, IReadOnlyList<string> Matches, int CursorStart) : KernelMessage;
+public sealed record CompletionsNotification(string Id, IReadOnlyList<string> Matches, int CursorStart) : KernelMessage, IKernelAnswer;
+public sealed record InspectionNotification(string Id, bool Found, string Text) : KernelMessage, IKernelAnswer;
 public sealed record StatsNotification(long RssBytes, long GpuBytes) : KernelMessage;
+
+/// <summary>A worker's answer to one request (complete, inspect), matched to it by <see cref="Id"/>.</summary>
+public interface IKernelAnswer
+{
+    string Id { get; }
+}
 
 /// <summary>Execution outcomes as they appear in done messages, the database and the API.</summary>
 public static class ExecutionStatus

@@ -288,6 +288,11 @@ def _patch_ipython_display():
             module.display = display_value
 
 
+def inspect(namespace_name, code, cursor):
+    from appliance_help import inspect_at
+    return inspect_at(namespace(namespace_name), code, cursor)
+
+
 def complete(namespace_name, code, cursor):
     import rlcompleter
     text = code[:cursor]

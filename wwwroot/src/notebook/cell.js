@@ -55,6 +55,7 @@ export class Cell {
       onKey: (action) => { this.page.editorKey(this, action); return true; },
       onFocus: () => this.page.select(this, { mode: 'edit' }),
       onComplete: (code, cursor) => this.page.complete(code, cursor),
+      onInspect: (code, cursor) => this.page.inspect(code, cursor),
     });
     li.addEventListener('mousedown', (event) => {
       if (!event.target.closest('.cell-editor')) this.page.select(this, { mode: 'command' });

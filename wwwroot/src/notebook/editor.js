@@ -1,9 +1,10 @@
 // CodeMirror 6 for cell sources: Python highlighting for code cells, plain text for markdown/raw,
 // line numbers, bracket matching, auto-indent, history. Notebook keys (Shift/Ctrl/Alt+Enter, Esc)
 // are handed to the page through the callbacks so CodeMirror never swallows them. Tab after a name
-// or a dot asks the kernel for completions (Jupyter's habit); elsewhere Tab indents.
-import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, highlightSpecialChars } from '@codemirror/view';
-import { EditorState, Prec, Compartment } from '@codemirror/state';
+// or a dot asks the kernel for completions (Jupyter's habit); elsewhere Tab indents. Shift+Tab after
+// code on the line asks the kernel for help on the name or call at the cursor; at a line's start it unindents.
+import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, highlightSpecialChars, showTooltip } from '@codemirror/view';
+import { EditorState, Prec, Compartment, StateField, StateEffect } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, indentOnInput, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import { autocompletion, closeBrackets, closeBracketsKeymap, startCompletion, completionStatus } from '@codemirror/autocomplete';
@@ -14,7 +15,58 @@ const theme = EditorView.theme({
   '.cm-content': { fontFamily: 'var(--mono)', padding: '6px 0' },
   '.cm-gutters': { backgroundColor: '#f1f3f6', color: '#6b7280', borderRight: '1px solid #e3e6ec', borderRadius: '6px 0 0 6px' },
   '&.cm-focused': { outline: '2px solid #2457d6' },
+  '.cm-tooltip.cm-help': { maxWidth: 'min(88ch, 90vw)', maxHeight: '18em', overflow: 'auto', padding: '6px 10px', backgroundColor: '#fff', border: '1px solid #c9ced8', borderRadius: '6px', boxShadow: '0 4px 12px rgb(0 0 0 / 12%)' },
+  '.cm-help pre': { margin: 0, whiteSpace: 'pre-wrap', fontFamily: 'var(--mono)', fontSize: '13px', lineHeight: 1.4 },
 });
+
+// Shift+Tab help (Jupyter's inspector, POST /api/inspect): the kernel's text in a tooltip under
+// the cursor. Any edit, cursor move, Esc or leaving the cell closes it.
+const setHelp = StateEffect.define();
+const helpField = StateField.define({
+  create: () => null,
+  update(help, transaction) {
+    for (const effect of transaction.effects) if (effect.is(setHelp)) return effect.value;
+    return transaction.docChanged || transaction.selection ? null : help;
+  },
+  provide: (field) => showTooltip.from(field),
+});
+
+function helpTooltip(pos, text) {
+  return {
+    pos,
+    above: false,
+    create: () => {
+      const dom = document.createElement('div');
+      dom.className = 'cm-help';
+      dom.setAttribute('role', 'tooltip');
+      const pre = document.createElement('pre');
+      pre.textContent = text;
+      dom.append(pre);
+      return { dom };
+    },
+  };
+}
+
+function helpText(answer) {
+  if (!answer) return 'No help: the kernel did not answer (is a cell busy in native code?).';
+  if (answer.kernel !== 'ok') return 'No help yet: the kernel is not running. Run a cell first.';
+  return answer.found ? answer.text : 'No help for what is under the cursor: is it defined? Run the cell that defines it.';
+}
+
+// Shift+Tab with code before the cursor on its line asks for help; at the start of a line
+// (only spaces before the cursor) it falls through to unindent.
+function shiftTabHelps(view, onInspect) {
+  const { state } = view;
+  const range = state.selection.main;
+  if (!range.empty || state.sliceDoc(state.doc.lineAt(range.head).from, range.head).trim() === '') return false;
+  const asked = { doc: state.doc, head: range.head };
+  onInspect(state.doc.toString(), range.head).then((answer) => {
+    // The student may have typed or moved on while the kernel answered: then the help is stale.
+    if (view.state.doc !== asked.doc || view.state.selection.main.head !== asked.head) return;
+    view.dispatch({ effects: setHelp.of(helpTooltip(asked.head, helpText(answer))) });
+  });
+  return true;
+}
 
 // Completions come from the student's running kernel (POST /api/complete), so they know the
 // notebook's own variables; never fetched while typing, only on Tab or Ctrl+Space.
@@ -43,15 +95,22 @@ function tabCompletes(view) {
   return /[\w.]/.test(before) ? startCompletion(view) : false;
 }
 
-export function createEditor(parent, { source, type, label, onChange, onKey, onFocus, onComplete }) {
+export function createEditor(parent, { source, type, label, onChange, onKey, onFocus, onComplete, onInspect }) {
   const language = new Compartment();
   let currentType = type;
   const notebookKeys = Prec.highest(keymap.of([
     { key: 'Shift-Enter', run: () => onKey('run-advance') },
     { key: 'Mod-Enter', run: () => onKey('run') },
     { key: 'Alt-Enter', run: () => onKey('run-insert') },
-    // Esc closes an open completion list first (false hands the key on to it).
-    { key: 'Escape', run: (view) => completionStatus(view.state) === 'active' ? false : onKey('command-mode') },
+    // Esc closes an open completion list (false hands the key on to it) or help first.
+    {
+      key: 'Escape',
+      run: (view) => {
+        if (completionStatus(view.state) === 'active') return false;
+        if (view.state.field(helpField)) { view.dispatch({ effects: setHelp.of(null) }); return true; }
+        return onKey('command-mode');
+      },
+    },
   ]));
   const view = new EditorView({
     parent,
@@ -66,12 +125,14 @@ export function createEditor(parent, { source, type, label, onChange, onKey, onF
         indentOnInput(),
         bracketMatching(),
         closeBrackets(),
+        helpField,
+        EditorView.focusChangeEffect.of((state, focusing) => (!focusing && state.field(helpField) ? setHelp.of(null) : null)),
         autocompletion({ override: [kernelCompletions(() => currentType, onComplete)], activateOnTyping: false, icons: false }),
         highlightActiveLine(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         language.of(type === 'code' ? python() : []),
         EditorState.tabSize.of(4),
-        keymap.of([...closeBracketsKeymap, { key: 'Tab', run: (view) => currentType === 'code' && tabCompletes(view) }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
+        keymap.of([...closeBracketsKeymap, { key: 'Tab', run: (view) => currentType === 'code' && tabCompletes(view) }, { key: 'Shift-Tab', run: (view) => currentType === 'code' && !!onInspect && shiftTabHelps(view, onInspect) }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((update) => {

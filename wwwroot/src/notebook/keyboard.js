@@ -29,7 +29,7 @@ export const SHORTCUTS = [
     ['Alt+Enter', 'Run the cell and insert a new one below'],
     ['Tab', 'Complete a name or attribute (after a letter or a dot); indent elsewhere'],
     ['Ctrl+Space', 'Complete'],
-    ['Shift+Tab', 'Unindent'],
+    ['Shift+Tab', 'Help on the name or call at the cursor (signature, docstring); unindent at the start of a line'],
     ['Ctrl+Z / Ctrl+Shift+Z', 'Undo / redo'],
   ]],
 ];

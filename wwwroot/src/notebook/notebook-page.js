@@ -255,6 +255,15 @@ export class NotebookPage {
     }
   }
 
+  // Shift+Tab help from the running kernel; null (the editor says the kernel did not answer) on failure.
+  async inspect(code, cursor) {
+    try {
+      return await api('POST', '/api/inspect', { notebookId: this.notebookId, code, cursor });
+    } catch {
+      return null;
+    }
+  }
+
   async interrupt() {
     this.runToken++;
     try { await api('POST', '/api/kernel/interrupt'); } catch (error) { this.showAlert(`Could not interrupt: ${error.message}`); }
