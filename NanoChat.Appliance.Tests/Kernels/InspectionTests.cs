@@ -58,6 +58,7 @@ public sealed class InspectionTests
         var value = Text(await InspectAsync(session.Http, session.NotebookId, "print(counter + 1)", cursor: "print(coun".Length));
         Assert.Contains("Type: int", value, StringComparison.Ordinal);
         Assert.Contains("Value: 7", value, StringComparison.Ordinal);
+        Assert.DoesNotContain("Docstring", value, StringComparison.Ordinal); // not int's manual for a plain number
 
         Assert.Contains("Signature: len(obj, /)", Text(await InspectAsync(session.Http, session.NotebookId, "len(")), StringComparison.Ordinal);
 

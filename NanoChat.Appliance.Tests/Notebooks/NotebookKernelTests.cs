@@ -34,6 +34,8 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await page.Keyboard.TypeAsync("my_lo");
         await page.Keyboard.PressAsync("Tab");
         await page.Locator(".cm-tooltip-autocomplete li", new() { HasText = "my_long_variable" }).WaitForAsync(new() { Timeout = 30_000 });
+        // Beside the list: the kernel's help on the selected candidate.
+        await page.Locator(".cm-completionInfo", new() { HasText = "Value: 42" }).WaitForAsync(new() { Timeout = 30_000 });
         await Screenshots.SaveAsync(page, "editor-completion");
         // CodeMirror ignores keys for 75 ms after the list opens (interactionDelay: a key pressed
         // before a person could see the list is not meant for it); a person is slower than that.

@@ -84,10 +84,12 @@ def _describe(dotted, value):
             pass
     kind = type(value)
     lines.append("Type: " + (kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"))
-    if not (callable(value) or inspect.ismodule(value)):
+    is_value = not (callable(value) or inspect.ismodule(value))
+    if is_value:
         lines.append("Value: " + _short_repr(value))
     try:
-        doc = inspect.getdoc(value)
+        # A plain value (7, "text", [1, 2]) would show its type's manual (int's, str's): noise.
+        doc = None if is_value and kind.__module__ == "builtins" else inspect.getdoc(value)
     except Exception:  # noqa: BLE001 - a broken __doc__ property
         doc = None
     if doc:

@@ -16,6 +16,8 @@ const theme = EditorView.theme({
   '.cm-gutters': { backgroundColor: '#f1f3f6', color: '#6b7280', borderRight: '1px solid #e3e6ec', borderRadius: '6px 0 0 6px' },
   '&.cm-focused': { outline: '2px solid #2457d6' },
   '.cm-tooltip.cm-help': { maxWidth: 'min(88ch, 90vw)', maxHeight: '18em', overflow: 'auto', padding: '6px 10px', backgroundColor: '#fff', border: '1px solid #c9ced8', borderRadius: '6px', boxShadow: '0 4px 12px rgb(0 0 0 / 12%)' },
+  '.cm-completionInfo': { maxWidth: 'min(72ch, 60vw)', maxHeight: '18em', overflow: 'auto' },
+  '.cm-help-info': { margin: 0, whiteSpace: 'pre-wrap', fontFamily: 'var(--mono)', fontSize: '12px', lineHeight: 1.4 },
   '.cm-help pre': { margin: 0, whiteSpace: 'pre-wrap', fontFamily: 'var(--mono)', fontSize: '13px', lineHeight: 1.4 },
 });
 
@@ -69,18 +71,30 @@ function shiftTabHelps(view, onInspect) {
 }
 
 // Completions come from the student's running kernel (POST /api/complete), so they know the
-// notebook's own variables; never fetched while typing, only on Tab or Ctrl+Space.
-function kernelCompletions(currentType, onComplete) {
+// notebook's own variables; never fetched while typing, only on Tab or Ctrl+Space. The selected
+// candidate's signature and docstring show beside the list (POST /api/inspect, asked only for the
+// candidate the student lands on).
+function kernelCompletions(currentType, onComplete, onInspect) {
   return async (context) => {
     if (currentType() !== 'code' || !onComplete) return null;
     const word = context.matchBefore(/[\w.]*/);
     if (!context.explicit && (!word || word.from === word.to)) return null;
-    const answer = await onComplete(context.state.doc.toString(), context.pos);
+    const code = context.state.doc.toString();
+    const answer = await onComplete(code, context.pos);
     if (!answer || answer.matches.length === 0 || context.aborted) return null;
+    const info = (label) => async () => {
+      const name = label.replace(/\($/, '');
+      const help = await onInspect?.(code.slice(0, answer.cursorStart) + name + code.slice(answer.cursorEnd), answer.cursorStart + name.length);
+      if (!help?.found) return null;
+      const pre = document.createElement('pre');
+      pre.className = 'cm-help-info';
+      pre.textContent = help.text;
+      return pre;
+    };
     return {
       from: answer.cursorStart,
       to: answer.cursorEnd,
-      options: answer.matches.map((label) => ({ label, type: label.endsWith('(') ? 'function' : 'variable' })),
+      options: answer.matches.map((label) => ({ label, type: label.endsWith('(') ? 'function' : 'variable', info: info(label) })),
     };
   };
 }
@@ -127,7 +141,7 @@ export function createEditor(parent, { source, type, label, onChange, onKey, onF
         closeBrackets(),
         helpField,
         EditorView.focusChangeEffect.of((state, focusing) => (!focusing && state.field(helpField) ? setHelp.of(null) : null)),
-        autocompletion({ override: [kernelCompletions(() => currentType, onComplete)], activateOnTyping: false, icons: false }),
+        autocompletion({ override: [kernelCompletions(() => currentType, onComplete, onInspect)], activateOnTyping: false, icons: false }),
         highlightActiveLine(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         language.of(type === 'code' ? python() : []),
