@@ -22,6 +22,9 @@ public sealed class InspectionTests
             def method(self):
                 Probe.called = True
 
+        def huge(defaults=[0] * 100_000):
+            pass
+
         counter = 7
         probe = Probe()
         """;
@@ -65,6 +68,11 @@ public sealed class InspectionTests
         // Looking up `probe.method` never calls it.
         Assert.Contains("Signature: probe.method()", Text(await InspectAsync(session.Http, session.NotebookId, "probe.method(")), StringComparison.Ordinal);
         Assert.Equal("False\n", (await session.RunAsync("print(Probe.called)")).Stdout);
+
+        // A signature with a huge default is cut, not sent whole.
+        var huge = Text(await InspectAsync(session.Http, session.NotebookId, "huge("));
+        Assert.StartsWith("Signature: huge(defaults=[0, 0", huge, StringComparison.Ordinal);
+        Assert.InRange(huge.Length, 1000, 12_100);
 
         var unknown = await InspectAsync(session.Http, session.NotebookId, "no_such_name(");
         Assert.Equal("ok", (string?)unknown["kernel"]);

@@ -12,6 +12,7 @@ _WORD_AFTER = re.compile(r"\w*")
 _DOTTED_AT_END = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _MAX_DOC = 6000        # characters of docstring: a tooltip, not a manual
 _MAX_VALUE = 500       # characters of a value's repr
+_MAX_TEXT = 12000      # the whole answer: a signature's defaults can be huge (def f(x=[0] * 10**6))
 _SCAN = 4000           # characters scanned back for an open call
 
 
@@ -23,7 +24,8 @@ def inspect_at(names, code, cursor):
     found, value = _lookup(names, dotted)
     if not found:
         return False, ""
-    return True, _describe(dotted, value)
+    text = _describe(dotted, value)
+    return True, text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "\n…"
 
 
 def _name_at(code, cursor):

@@ -63,8 +63,8 @@ function shiftTabHelps(view, onInspect) {
   if (!range.empty || state.sliceDoc(state.doc.lineAt(range.head).from, range.head).trim() === '') return false;
   const asked = { doc: state.doc, head: range.head };
   onInspect(state.doc.toString(), range.head).then((answer) => {
-    // The student may have typed or moved on while the kernel answered: then the help is stale.
-    if (view.state.doc !== asked.doc || view.state.selection.main.head !== asked.head) return;
+    // The student may have typed, moved on or deleted the cell while the kernel answered.
+    if (!view.dom.isConnected || view.state.doc !== asked.doc || view.state.selection.main.head !== asked.head) return;
     view.dispatch({ effects: setHelp.of(helpTooltip(asked.head, helpText(answer))) });
   });
   return true;
