@@ -82,7 +82,7 @@ def _describe(dotted, value):
     if callable(value):
         try:
             lines.append(f"Signature: {dotted}{inspect.signature(value)}")
-        except (TypeError, ValueError):
+        except Exception:  # noqa: BLE001 - no signature (builtins, C types) or a broken __signature__
             pass
     kind = type(value)
     lines.append("Type: " + (kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"))
