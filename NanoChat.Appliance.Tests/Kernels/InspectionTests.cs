@@ -84,7 +84,7 @@ public sealed class InspectionTests
     }
 
     [Fact]
-    public async Task Help_answers_while_a_cell_sleeps_and_bad_requests_are_refused()
+    public async Task Help_answers_while_a_cell_sleeps_says_busy_while_a_cell_holds_the_kernel_and_refuses_bad_requests()
     {
         await using var session = await KernelSession.StartAsync();
         Assert.Equal("ok", (await session.RunAsync(Definitions)).Status);
@@ -94,6 +94,17 @@ public sealed class InspectionTests
         Assert.False(sleeping.IsCompleted, "the cell finished before help was asked; the test proves nothing");
         Assert.Contains("Signature: train(", Text(help), StringComparison.Ordinal);
         Assert.Equal("ok", (await sleeping).Status);
+
+        // A cell that keeps the interpreter (here: a switch interval longer than the cell, as a long
+        // import or native call does) cannot answer within the 2 s cap: "busy", not "not running".
+        var holding = session.RunAsync("import sys, time\nsys.setswitchinterval(30)\nend = time.time() + 4\nwhile time.time() < end:\n    pass\nsys.setswitchinterval(0.005)");
+        await Task.Delay(500);
+        var busy = await InspectAsync(session.Http, session.NotebookId, "train(");
+        Assert.False(holding.IsCompleted, "the cell finished before help was asked; the test proves nothing");
+        Assert.Equal("busy", (string?)busy["kernel"]);
+        Assert.False((bool)busy["found"]!);
+        Assert.Equal("ok", (await holding).Status);
+        Assert.Contains("Signature: train(", Text(await InspectAsync(session.Http, session.NotebookId, "train(")), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await session.Http.PostAsJsonAsync("/api/inspect", new { notebookId = session.NotebookId, code = "ab", cursor = 3 })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await session.Http.PostAsJsonAsync("/api/inspect", new { code = "ab", cursor = 1 })).StatusCode);

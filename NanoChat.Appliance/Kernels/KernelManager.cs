@@ -26,17 +26,17 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
     public Execution Submit(long userId, string username, long notebookId, string? cellId, string code) =>
         Submit(userId, username, notebookId, cellId, code, NotebookNamespace(notebookId));
 
-    /// <summary>Completion candidates in a notebook's globals, from the user's running worker (null: none running, or no answer in time).</summary>
-    public Task<CompletionsNotification?> CompleteAsync(long userId, long notebookId, string code, int cursor) =>
+    /// <summary>Completion candidates in a notebook's globals, from the user's running worker.</summary>
+    public Task<KernelReply<CompletionsNotification>> CompleteAsync(long userId, long notebookId, string code, int cursor) =>
         _kernels.TryGetValue(userId, out var kernel)
             ? kernel.CompleteAsync(NotebookNamespace(notebookId), code, cursor, CompletionTimeout)
-            : Task.FromResult<CompletionsNotification?>(null);
+            : Task.FromResult(KernelReplyState.NotRunning<CompletionsNotification>());
 
-    /// <summary>Shift+Tab help in a notebook's globals, from the user's running worker (null: none running, or no answer in time).</summary>
-    public Task<InspectionNotification?> InspectAsync(long userId, long notebookId, string code, int cursor) =>
+    /// <summary>Shift+Tab help in a notebook's globals, from the user's running worker.</summary>
+    public Task<KernelReply<InspectionNotification>> InspectAsync(long userId, long notebookId, string code, int cursor) =>
         _kernels.TryGetValue(userId, out var kernel)
             ? kernel.InspectAsync(NotebookNamespace(notebookId), code, cursor, CompletionTimeout)
-            : Task.FromResult<InspectionNotification?>(null);
+            : Task.FromResult(KernelReplyState.NotRunning<InspectionNotification>());
 
     // Long enough for a completer walking a big module, short enough that a busy kernel does not hang typing.
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(2);

@@ -66,9 +66,9 @@ public static class KernelsApi
             if (CheckCursorRequest(request, "A completion", http, notebooks) is { } problem)
                 return problem;
             var (code, cursor) = (request.Code!, request.Cursor!.Value);
-            var answer = await kernels.CompleteAsync(http.User.Id(), request.NotebookId!.Value, code, CodePoints.Count(code, cursor));
-            var start = answer is null ? cursor : CodePoints.Utf16Offset(code, answer.CursorStart);
-            return Results.Ok(new { matches = answer?.Matches ?? [], cursorStart = start, cursorEnd = cursor, kernel = answer is null ? "unavailable" : "ok" });
+            var reply = await kernels.CompleteAsync(http.User.Id(), request.NotebookId!.Value, code, CodePoints.Count(code, cursor));
+            var start = reply.Answer is { } answer ? CodePoints.Utf16Offset(code, answer.CursorStart) : cursor;
+            return Results.Ok(new { matches = reply.Answer?.Matches ?? [], cursorStart = start, cursorEnd = cursor, kernel = reply.Kernel });
         });
 
         // Shift+Tab help in a cell: signature, type, value and docstring of the name at the cursor, or
@@ -78,8 +78,8 @@ public static class KernelsApi
             if (CheckCursorRequest(request, "Help", http, notebooks) is { } problem)
                 return problem;
             var (code, cursor) = (request.Code!, request.Cursor!.Value);
-            var answer = await kernels.InspectAsync(http.User.Id(), request.NotebookId!.Value, code, CodePoints.Count(code, cursor));
-            return Results.Ok(new { found = answer?.Found ?? false, text = answer?.Text ?? "", kernel = answer is null ? "unavailable" : "ok" });
+            var reply = await kernels.InspectAsync(http.User.Id(), request.NotebookId!.Value, code, CodePoints.Count(code, cursor));
+            return Results.Ok(new { found = reply.Answer?.Found ?? false, text = reply.Answer?.Text ?? "", kernel = reply.Kernel });
         });
 
         api.MapGet("/executions/{id:long}", (long id, HttpContext http, ExecutionStore store, KernelServices services) =>

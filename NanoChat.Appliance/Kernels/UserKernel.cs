@@ -64,12 +64,19 @@ public sealed class UserKernel
     public Task PrewarmAsync() => EnsureWorkerAsync(null);
 
     /// <summary>Completions from the running worker; none when no worker runs (completing never starts one).</summary>
-    public async Task<CompletionsNotification?> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
-        RunningWorker() is { } worker ? await worker.CompleteAsync(@namespace, code, cursor, timeout) : null;
+    public Task<KernelReply<CompletionsNotification>> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
+        AskRunningWorkerAsync(worker => worker.CompleteAsync(@namespace, code, cursor, timeout));
 
     /// <summary>Shift+Tab help from the running worker; none when no worker runs (asking never starts one).</summary>
-    public async Task<InspectionNotification?> InspectAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
-        RunningWorker() is { } worker ? await worker.InspectAsync(@namespace, code, cursor, timeout) : null;
+    public Task<KernelReply<InspectionNotification>> InspectAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
+        AskRunningWorkerAsync(worker => worker.InspectAsync(@namespace, code, cursor, timeout));
+
+    private async Task<KernelReply<T>> AskRunningWorkerAsync<T>(Func<WorkerConnection, Task<T?>> ask) where T : class
+    {
+        if (RunningWorker() is not { } worker)
+            return KernelReplyState.NotRunning<T>();
+        return await ask(worker) is { } answer ? new(answer, KernelReplyState.Ok) : new(null, KernelReplyState.Busy);
+    }
 
     private WorkerConnection? RunningWorker()
     {

@@ -50,7 +50,8 @@ function helpTooltip(pos, text) {
 }
 
 function helpText(answer) {
-  if (!answer) return 'No help: the kernel did not answer (is a cell busy in native code?).';
+  if (!answer) return 'No help: the server did not answer.';
+  if (answer.kernel === 'busy') return 'No help right now: a running cell holds the kernel (an import or a long native call). Try again when it finishes.';
   if (answer.kernel !== 'ok') return 'No help yet: the kernel is not running. Run a cell first.';
   return answer.found ? answer.text : 'No help for what is under the cursor: is it defined? Run the cell that defines it.';
 }
