@@ -36,6 +36,22 @@ public sealed class InspectionTests
         return (await response.ReadJsonAsync()).AsObject();
     }
 
+    // The kernel says busy once the cell is on its way to the worker; a moment more and it runs.
+    private static async Task WaitUntilBusyAsync(HttpClient http)
+    {
+        for (var tries = 0; tries < 200; tries++)
+        {
+            var status = (await (await http.GetAsync("/api/kernel")).ReadJsonAsync()).AsObject();
+            if ((string?)status["state"] == "busy")
+            {
+                await Task.Delay(300);
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail("the cell never started");
+    }
+
     private static string Text(JsonObject answer)
     {
         Assert.True((bool)answer["found"]!, $"no help found: {answer.ToJsonString()}");
@@ -89,7 +105,7 @@ public sealed class InspectionTests
         await using var session = await KernelSession.StartAsync();
         Assert.Equal("ok", (await session.RunAsync(Definitions)).Status);
         var sleeping = session.RunAsync("import time\ntime.sleep(4)");
-        await Task.Delay(500);
+        await WaitUntilBusyAsync(session.Http);
         var help = await InspectAsync(session.Http, session.NotebookId, "train(");
         Assert.False(sleeping.IsCompleted, "the cell finished before help was asked; the test proves nothing");
         Assert.Contains("Signature: train(", Text(help), StringComparison.Ordinal);
@@ -98,7 +114,7 @@ public sealed class InspectionTests
         // A cell that keeps the interpreter (here: a switch interval longer than the cell, as a long
         // import or native call does) cannot answer within the 2 s cap: "busy", not "not running".
         var holding = session.RunAsync("import sys, time\nsys.setswitchinterval(30)\nend = time.time() + 4\nwhile time.time() < end:\n    pass\nsys.setswitchinterval(0.005)");
-        await Task.Delay(500);
+        await WaitUntilBusyAsync(session.Http);
         var busy = await InspectAsync(session.Http, session.NotebookId, "train(");
         Assert.False(holding.IsCompleted, "the cell finished before help was asked; the test proves nothing");
         Assert.Equal("busy", (string?)busy["kernel"]);
