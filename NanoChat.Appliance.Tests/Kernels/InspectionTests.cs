@@ -113,12 +113,15 @@ public sealed class InspectionTests
 
         // A cell that keeps the interpreter (here: a switch interval longer than the cell, as a long
         // import or native call does) cannot answer within the 2 s cap: "busy", not "not running".
-        var holding = session.RunAsync("import sys, time\nsys.setswitchinterval(30)\nend = time.time() + 4\nwhile time.time() < end:\n    pass\nsys.setswitchinterval(0.005)");
+        var holding = session.RunAsync("import sys, time\nsys.setswitchinterval(30)\nend = time.time() + 7\nwhile time.time() < end:\n    pass\nsys.setswitchinterval(0.005)");
         await WaitUntilBusyAsync(session.Http);
         var busy = await InspectAsync(session.Http, session.NotebookId, "train(");
         Assert.False(holding.IsCompleted, "the cell finished before help was asked; the test proves nothing");
         Assert.Equal("busy", (string?)busy["kernel"]);
         Assert.False((bool)busy["found"]!);
+        var completing = await session.Http.PostAsJsonAsync("/api/complete", new { notebookId = session.NotebookId, code = "tra", cursor = 3 });
+        Assert.Equal("busy", (string?)(await completing.ReadJsonAsync())["kernel"]); // completion says so too
+        Assert.False(holding.IsCompleted, "the cell finished before completion was asked");
         Assert.Equal("ok", (await holding).Status);
         Assert.Contains("Signature: train(", Text(await InspectAsync(session.Http, session.NotebookId, "train(")), StringComparison.Ordinal);
 
