@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using NanoChat.Appliance.Tests.Infrastructure;
 
 namespace NanoChat.Appliance.Tests.Kernels;
 
@@ -12,12 +11,8 @@ namespace NanoChat.Appliance.Tests.Kernels;
 [Collection(PythonKernelCollection.Name)]
 public sealed class CompletionTests
 {
-    private static async Task<JsonObject> CompleteAsync(HttpClient http, long notebookId, string code, int? cursor = null)
-    {
-        var response = await http.PostAsJsonAsync("/api/complete", new { notebookId, code, cursor = cursor ?? code.Length });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.ReadJsonAsync()).AsObject();
-    }
+    private static Task<JsonObject> CompleteAsync(HttpClient http, long notebookId, string code, int? cursor = null) =>
+        KernelSession.AskAtCursorAsync(http, "/api/complete", notebookId, code, cursor);
 
     private static List<string> Matches(JsonObject answer) => [.. answer["matches"]!.AsArray().Select(match => (string)match!)];
 

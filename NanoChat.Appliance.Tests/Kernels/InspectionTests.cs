@@ -29,12 +29,8 @@ public sealed class InspectionTests
         probe = Probe()
         """;
 
-    private static async Task<JsonObject> InspectAsync(HttpClient http, long notebookId, string code, int? cursor = null)
-    {
-        var response = await http.PostAsJsonAsync("/api/inspect", new { notebookId, code, cursor = cursor ?? code.Length });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.ReadJsonAsync()).AsObject();
-    }
+    private static Task<JsonObject> InspectAsync(HttpClient http, long notebookId, string code, int? cursor = null) =>
+        KernelSession.AskAtCursorAsync(http, "/api/inspect", notebookId, code, cursor);
 
     // The kernel says busy once the cell is on its way to the worker; a moment more and it runs.
     private static async Task WaitUntilBusyAsync(HttpClient http)

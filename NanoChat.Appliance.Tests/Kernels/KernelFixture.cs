@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -49,6 +50,14 @@ public sealed class KernelSession : IAsyncDisposable
         var project = await (await http.PostAsJsonAsync("/api/projects", new { name })).ReadJsonAsync();
         var notebook = await (await http.PostAsJsonAsync($"/api/projects/{project["id"]}/notebooks", new { name })).ReadJsonAsync();
         return (long)notebook["id"]!;
+    }
+
+    /// <summary>POSTs {notebookId, code, cursor} (cursor: the end of the code unless given) to /api/complete or /api/inspect; answers the JSON body of a 200.</summary>
+    public static async Task<JsonObject> AskAtCursorAsync(HttpClient http, string path, long notebookId, string code, int? cursor = null)
+    {
+        var response = await http.PostAsJsonAsync(path, new { notebookId, code, cursor = cursor ?? code.Length });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.ReadJsonAsync()).AsObject();
     }
 
     public Task<CellRun> RunAsync(string code, long? notebookId = null, string? cellId = null, HttpClient? http = null) =>

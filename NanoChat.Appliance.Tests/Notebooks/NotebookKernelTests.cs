@@ -18,19 +18,23 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
     private static Task WaitStateAsync(IPage page, int index, string state, int timeoutMs = 60_000) =>
         page.WaitForFunctionAsync($"() => document.querySelectorAll('.cell')[{index}]?.dataset.state === '{state}'", null, new() { Timeout = timeoutMs });
 
-    [BrowserFact]
-    public async Task Tab_completes_names_the_kernel_knows_and_indents_elsewhere()
+    // A notebook whose first cell has run in the kernel, with the cursor in the empty second cell.
+    private static async Task<IPage> RunFirstCellThenEditAnEmptyOneAsync(EditorSession session, string name, string firstSource)
     {
-        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Complete",
-            new { type = "code", source = "my_long_variable = 42" },
-            new { type = "code", source = "" });
+        var id = await session.CreateNotebookAsync(name, new { type = "code", source = firstSource }, new { type = "code", source = "" });
         var page = await session.OpenAsync(id);
         await Cell(page, 0).Locator(".cm-content").ClickAsync();
         await page.Keyboard.PressAsync("Control+Enter");
         await WaitStateAsync(page, 0, "done");
-
         await Cell(page, 1).Locator(".cm-content").ClickAsync();
+        return page;
+    }
+
+    [BrowserFact]
+    public async Task Tab_completes_names_the_kernel_knows_and_indents_elsewhere()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var page = await RunFirstCellThenEditAnEmptyOneAsync(session, "Complete", "my_long_variable = 42");
         await page.Keyboard.TypeAsync("my_lo");
         await page.Keyboard.PressAsync("Tab");
         await page.Locator(".cm-tooltip-autocomplete li", new() { HasText = "my_long_variable" }).WaitForAsync(new() { Timeout = 30_000 });
@@ -69,15 +73,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
     public async Task Shift_tab_shows_the_kernels_help_for_the_call_and_unindents_at_a_line_start()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Help",
-            new { type = "code", source = "def train(steps, lr=0.1):\n    '''Trains the tiny model.'''\n    return steps" },
-            new { type = "code", source = "" });
-        var page = await session.OpenAsync(id);
-        await Cell(page, 0).Locator(".cm-content").ClickAsync();
-        await page.Keyboard.PressAsync("Control+Enter");
-        await WaitStateAsync(page, 0, "done");
-
-        await Cell(page, 1).Locator(".cm-content").ClickAsync();
+        var page = await RunFirstCellThenEditAnEmptyOneAsync(session, "Help", "def train(steps, lr=0.1):\n    '''Trains the tiny model.'''\n    return steps");
         await page.Keyboard.TypeAsync("train(");
         await page.Keyboard.PressAsync("Shift+Tab");
         var help = page.Locator(".cm-tooltip.cm-help");

@@ -178,39 +178,36 @@ public sealed class PythonHost
     }
 
     /// <summary>Completion candidates; none (rather than no answer) if the completer itself fails.</summary>
-    public CompletionsNotification Complete(CompleteCommand command)
-    {
-        using (Py.GIL())
-        {
-            try
-            {
-                using var result = _runtime!.InvokeMethod("complete", new PyString(command.Namespace), new PyString(command.Code), new PyInt(command.Cursor));
-                using var matches = result[0];
-                using var start = result[1];
-                return new CompletionsNotification(command.Id, matches.As<string[]>(), start.As<int>());
-            }
-            catch (PythonException)
-            {
-                return new CompletionsNotification(command.Id, [], command.Cursor);
-            }
-        }
-    }
+    public CompletionsNotification Complete(CompleteCommand command) =>
+        CallAtCursor("complete", command.Namespace, command.Code, command.Cursor,
+            (matches, start) => new CompletionsNotification(command.Id, matches.As<string[]>(), start.As<int>()),
+            new CompletionsNotification(command.Id, [], command.Cursor));
 
     /// <summary>Shift+Tab help; "not found" (rather than no answer) if looking it up fails.</summary>
-    public InspectionNotification Inspect(InspectCommand command)
+    public InspectionNotification Inspect(InspectCommand command) =>
+        CallAtCursor("inspect", command.Namespace, command.Code, command.Cursor,
+            (found, text) => new InspectionNotification(command.Id, found.As<bool>(), text.As<string>()),
+            new InspectionNotification(command.Id, false, ""));
+
+    // complete and inspect in appliance_kernel both take (namespace, code, cursor) and answer a pair;
+    // `fallback` when Python raises, so the web side always gets an answer.
+    private T CallAtCursor<T>(string function, string @namespace, string code, int cursor, Func<PyObject, PyObject, T> read, T fallback)
     {
         using (Py.GIL())
         {
             try
             {
-                using var result = _runtime!.InvokeMethod("inspect", new PyString(command.Namespace), new PyString(command.Code), new PyInt(command.Cursor));
-                using var found = result[0];
-                using var text = result[1];
-                return new InspectionNotification(command.Id, found.As<bool>(), text.As<string>());
+                using var name = new PyString(@namespace);
+                using var source = new PyString(code);
+                using var position = new PyInt(cursor);
+                using var result = _runtime!.InvokeMethod(function, name, source, position);
+                using var first = result[0];
+                using var second = result[1];
+                return read(first, second);
             }
             catch (PythonException)
             {
-                return new InspectionNotification(command.Id, false, "");
+                return fallback;
             }
         }
     }

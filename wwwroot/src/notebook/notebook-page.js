@@ -245,20 +245,16 @@ export class NotebookPage {
     for (const cell of code) if (cell.state === 'queued') cell.setState('idle');
   }
 
-  // Completion candidates for a cell from the running kernel; nothing (no error shown) when the
-  // kernel is not running, busy past the server's wait, or the request fails: typing goes on.
-  async complete(code, cursor) {
-    try {
-      return await api('POST', '/api/complete', { notebookId: this.notebookId, code, cursor });
-    } catch {
-      return null;
-    }
-  }
+  // Completion candidates (Tab) and help (Shift+Tab) for a cell from the running kernel. null when
+  // the request fails: typing goes on, and the editor says so for help; the answer's `kernel` field
+  // tells a busy or absent kernel apart.
+  complete(code, cursor) { return this.#askKernel('/api/complete', code, cursor); }
 
-  // Shift+Tab help from the running kernel; null (the editor says the kernel did not answer) on failure.
-  async inspect(code, cursor) {
+  inspect(code, cursor) { return this.#askKernel('/api/inspect', code, cursor); }
+
+  async #askKernel(path, code, cursor) {
     try {
-      return await api('POST', '/api/inspect', { notebookId: this.notebookId, code, cursor });
+      return await api('POST', path, { notebookId: this.notebookId, code, cursor });
     } catch {
       return null;
     }
