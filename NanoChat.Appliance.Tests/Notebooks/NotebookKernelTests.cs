@@ -283,6 +283,44 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
     }
 
     [BrowserFact]
+    public async Task A_live_cell_using_clear_output_shows_only_its_latest_state_and_markdown_and_math_render()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Live", new
+        {
+            type = "code",
+            source = "from IPython.display import clear_output, display, Markdown, Math\nimport time\n" +
+                "for step in range(5):\n    clear_output(wait=True)\n    print(f'step {step}')\n" +
+                "    display(Markdown(f'**loss** at step {step}'))\n    time.sleep(0.4)\n" +
+                "display(Math(r'\\frac{1}{2}'))",
+        });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+
+        // While it runs, each round replaces the last: never two rounds on the page at once.
+        await page.WaitForFunctionAsync("() => document.querySelector('.cell .output-stdout')?.textContent === 'step 2\\n'", null, new() { Timeout = 60_000 });
+        Assert.Equal("running", await Cell(page, 0).GetAttributeAsync("data-state"));
+        Assert.Equal(1, await Cell(page, 0).Locator(".output-stdout").CountAsync());
+        await WaitStateAsync(page, 0, "done");
+
+        async Task AssertLatestStateAsync()
+        {
+            Assert.Equal("step 4\n", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
+            // Markdown and LaTeX outputs go through the server's sanitizer and KaTeX, like markdown cells.
+            await page.WaitForFunctionAsync("() => document.querySelector('.cell .output-markdown strong')?.textContent === 'loss' && document.querySelector('.cell .output-markdown .katex')");
+            Assert.Equal(2, await Cell(page, 0).Locator(".output-markdown").CountAsync());
+            Assert.Contains("at step 4", await Cell(page, 0).Locator(".output-markdown").First.TextContentAsync());
+        }
+        await AssertLatestStateAsync();
+        await Screenshots.SaveAsync(page, "editor-clear-output");
+
+        await EditorSession.WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await EditorSession.WaitReadyAsync(page);
+        await AssertLatestStateAsync();
+    }
+
+    [BrowserFact]
     public async Task Long_output_keeps_head_and_tail_and_the_full_log_downloads()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);

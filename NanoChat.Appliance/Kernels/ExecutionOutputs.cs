@@ -6,7 +6,8 @@ namespace NanoChat.Appliance.Kernels;
 /// <summary>
 /// Turns an execution log into what a notebook keeps for the cell: nbformat v4 outputs where stream
 /// text is bounded to a head and a tail (with a marker saying how much was left out and where the
-/// full log is) and the number of rich outputs is capped. The full log stays on disk.
+/// full log is) and the number of rich outputs is capped. clear_output events apply as in Jupyter, so
+/// a live-updating cell keeps only its last state. The full log stays on disk.
 /// </summary>
 public static class ExecutionOutputs
 {
@@ -18,6 +19,7 @@ public static class ExecutionOutputs
         var outputs = new JsonArray();
         var streams = new Dictionary<string, BoundedText>();
         var displays = 0;
+        var clearOnNextOutput = false;
         if (record.LogPath.Length > 0 && File.Exists(record.LogPath))
         {
             foreach (var line in File.ReadLines(record.LogPath))
@@ -25,8 +27,22 @@ public static class ExecutionOutputs
                 var tab = line.IndexOf('\t', StringComparison.Ordinal);
                 if (tab < 0 || JsonNode.Parse(line[(tab + 1)..]) is not JsonObject evt)
                     continue;
-                switch ((string?)evt["type"])
+                var type = (string?)evt["type"];
+                var waits = type == "clear_output" && ((bool?)evt["wait"] ?? false);
+                // clear_output(wait=True) takes effect when the next output arrives, as in Jupyter; if
+                // none does, what was there stays.
+                if (type == "clear_output" && !waits || clearOnNextOutput && type is "stdout" or "stderr" or "display" or "error")
                 {
+                    outputs.Clear();
+                    streams.Clear();
+                    displays = 0;
+                    clearOnNextOutput = false;
+                }
+                switch (type)
+                {
+                    case "clear_output" when waits:
+                        clearOnNextOutput = true;
+                        break;
                     case "stdout" or "stderr":
                         var name = (string)evt["type"]!;
                         if (!streams.TryGetValue(name, out var text))

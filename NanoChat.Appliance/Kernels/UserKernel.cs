@@ -320,6 +320,9 @@ public sealed class UserKernel
             case DisplayNotification display:
                 execution.Log.Append(Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata)));
                 break;
+            case ClearOutputNotification clear:
+                execution.Log.Append(Execution.Event("clear_output", ("wait", clear.Wait)));
+                break;
             case ErrorNotification error:
                 execution.Log.Append(Execution.Event("error", ("ename", error.Ename), ("evalue", error.Evalue),
                     ("traceback", new JsonArray([.. error.Traceback.Select(line => (JsonNode?)JsonValue.Create(line))]))));

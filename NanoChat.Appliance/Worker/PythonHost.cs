@@ -44,17 +44,51 @@ public sealed class PythonHost
         # tempfile and pathlib (25 ms under `python3 -X importtime` here; inside the worker the
         # gain is lost in the noise of a 300-450 ms start).
         class _Finder:
+            def __init__(self, modules, packages=()):
+                self.modules, self.packages = modules, packages
             def find_spec(self, name, path=None, target=None):
-                return importlib.machinery.ModuleSpec(name, self) if name in ("appliance._inline_backend", "appliance_chat", "appliance_help") else None
+                return importlib.machinery.ModuleSpec(name, self, is_package=name in self.packages) if name in self.modules else None
             def create_module(self, spec):
                 return None
             def exec_module(self, module):
-                module.__file__ = "<appliance>/" + module.__name__.replace(".", "/") + ".py"
+                module.__file__ = "<appliance>/" + module.__name__.replace(".", "/") + ("/__init__.py" if module.__name__ in self.packages else ".py")
                 exec(compile(sources[module.__name__], module.__file__, "exec"), module.__dict__)
+        # A real IPython, where installed, loads as usual but shows through the appliance: without
+        # an IPython shell its display() would print reprs and clear_output() terminal escapes.
+        class _RouteIPythonDisplay:
+            modules = ("IPython.core.display_functions", "IPython.core.display", "IPython.display")
+            def find_spec(self, name, path=None, target=None):
+                if name not in self.modules:
+                    return None
+                for finder in sys.meta_path:
+                    if finder is not self and hasattr(finder, "find_spec"):
+                        spec = finder.find_spec(name, path, target)
+                        if spec is not None:
+                            if spec.loader is not None and not isinstance(finder, _Finder):
+                                spec.loader = _RoutingLoader(spec.loader)
+                            return spec
+                return None
+        class _RoutingLoader:
+            def __init__(self, loader):
+                self._loader = loader
+            def __getattr__(self, name):
+                return getattr(self._loader, name)
+            def create_module(self, spec):
+                return self._loader.create_module(spec)
+            def exec_module(self, module):
+                self._loader.exec_module(module)
+                kernel = sys.modules["appliance_kernel"]
+                for name in ("display", "clear_output"):
+                    if hasattr(module, name):
+                        setattr(module, name, getattr(kernel, name))
         _load("appliance_magics")
         _load("appliance_kernel")
         _load("appliance")
-        sys.meta_path.insert(0, _Finder())
+        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help")))
+        sys.meta_path.insert(0, _RouteIPythonDisplay())
+        # Where IPython is not installed, a stand-in for IPython.display (Worker/Python/ipython_display.py),
+        # found after every real finder so that an installed IPython always wins.
+        sys.meta_path.append(_Finder(("IPython", "IPython.core", "IPython.display", "IPython.core.display"), packages=("IPython", "IPython.core")))
         if nanochat and nanochat not in sys.path:
             sys.path.insert(0, nanochat)
         if "" not in sys.path:
@@ -88,8 +122,10 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py") })
+            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
                 sources[module] = new PyString(ReadResource(resource));
+            sources["IPython.core"] = new PyString("");
+            sources["IPython.core.display"] = new PyString("from IPython.display import *\nfrom IPython.display import __all__\n");
             globals["nanochat"] = nanochatDirectory is null ? PyObject.None : new PyString(nanochatDirectory);
             PythonEngine.Exec(Bootstrap, globals);
         }
@@ -222,6 +258,7 @@ public sealed class PythonHost
             "display" => new DisplayNotification(id, (string?)payload["outputType"] ?? "display_data",
                 payload["data"]?.AsObject() is { } data ? (JsonObject)data.DeepClone() : [],
                 payload["metadata"]?.AsObject() is { } metadata ? (JsonObject)metadata.DeepClone() : []),
+            "clear_output" => new ClearOutputNotification(id, (bool?)payload["wait"] ?? false),
             "error" => new ErrorNotification(id, (string?)payload["ename"] ?? "Error", (string?)payload["evalue"] ?? "",
                 payload["traceback"]?.AsArray().Select(line => (string?)line ?? "").ToList() ?? []),
             _ => throw new InvalidOperationException($"Unknown output kind '{kind}' from the Python runtime."),

@@ -21,6 +21,7 @@ public sealed class KernelFramingTests
         { new ShutdownCommand(), """{"type":"shutdown"}""" },
         { new StartedNotification(42, "3.11.2", "/usr/bin/python3"), """{"type":"started","pid":42,"pythonVersion":"3.11.2","executable":"/usr/bin/python3"}""" },
         { new StreamNotification("e1", "stderr", "line\n"), """{"type":"stream","id":"e1","name":"stderr","text":"line\n"}""" },
+        { new ClearOutputNotification("e1", true), """{"type":"clear_output","id":"e1","wait":true}""" },
         { new ErrorNotification("e1", "ValueError", "bad", ["a", "b"]), """{"type":"error","id":"e1","ename":"ValueError","evalue":"bad","traceback":["a","b"]}""" },
         { new DoneNotification("e1", "ok", 7, 12), """{"type":"done","id":"e1","status":"ok","executionCount":7,"durationMs":12}""" },
         { new CompletionsNotification("c1", ["print", "property"], 0), """{"type":"completions","id":"c1","matches":["print","property"],"cursorStart":0}""" },

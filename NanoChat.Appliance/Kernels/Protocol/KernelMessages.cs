@@ -27,6 +27,8 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //                                    the file-descriptor level, sent about every 20 ms or 64 KiB.
 //   display   {id, outputType, data, metadata}  a Jupyter MIME bundle; outputType is "display_data"
 //                                    (display(), matplotlib figures) or "execute_result" (last expression).
+//   clear_output {id, wait}          clear_output(): the cell's output so far is replaced; wait true: only
+//                                    once the next output arrives (a live plot does not flicker).
 //   error     {id, ename, evalue, traceback}  a Python exception; traceback lines show the cell's own source.
 //   done      {id, status, executionCount, durationMs}  status "ok"|"error"|"interrupted"; the last
 //                                    message of an execution. ("killed" is only ever made by the web
@@ -45,6 +47,7 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 [JsonDerivedType(typeof(StartedNotification), "started")]
 [JsonDerivedType(typeof(StreamNotification), "stream")]
 [JsonDerivedType(typeof(DisplayNotification), "display")]
+[JsonDerivedType(typeof(ClearOutputNotification), "clear_output")]
 [JsonDerivedType(typeof(ErrorNotification), "error")]
 [JsonDerivedType(typeof(DoneNotification), "done")]
 [JsonDerivedType(typeof(CompletionsNotification), "completions")]
@@ -61,6 +64,7 @@ public sealed record ShutdownCommand : KernelMessage;
 public sealed record StartedNotification(int Pid, string PythonVersion, string Executable) : KernelMessage;
 public sealed record StreamNotification(string Id, string Name, string Text) : KernelMessage;
 public sealed record DisplayNotification(string Id, string OutputType, JsonObject Data, JsonObject Metadata) : KernelMessage;
+public sealed record ClearOutputNotification(string Id, bool Wait) : KernelMessage;
 public sealed record ErrorNotification(string Id, string Ename, string Evalue, IReadOnlyList<string> Traceback) : KernelMessage;
 public sealed record DoneNotification(string Id, string Status, int ExecutionCount, long DurationMs) : KernelMessage;
 public sealed record CompletionsNotification(string Id, IReadOnlyList<string> Matches, int CursorStart) : KernelMessage, IKernelAnswer;

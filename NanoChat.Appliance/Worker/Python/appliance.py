@@ -10,9 +10,10 @@ __path__ = []  # a package: the matplotlib backend `appliance._inline_backend` l
 _kernel = _sys.modules["appliance_kernel"]
 
 
-def display(*values, raw=False):
-    """Shows values in the cell's output: rich forms (_repr_html_, PNG, figures) when they have them."""
-    _kernel.display_value(*values, raw=raw)
+# The kernel's own functions (kernel_runtime.py), the same objects IPython.display gives a notebook:
+# display(*objs, raw=, include=, exclude=, metadata=, clear=) and clear_output(wait=False).
+display = _kernel.display
+clear_output = _kernel.clear_output
 
 
 def shell(command):
@@ -57,4 +58,4 @@ def register_checkpoint(path, name=None, kind="tiny-gpt", step=None):
     return manifest
 
 
-__all__ = ["display", "shell", "show_figures", "register_checkpoint"]
+__all__ = ["display", "clear_output", "shell", "show_figures", "register_checkpoint"]

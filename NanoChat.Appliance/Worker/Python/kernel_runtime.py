@@ -92,7 +92,7 @@ def _flush_std():
 def namespace(name):
     ns = _namespaces.get(name)
     if ns is None:
-        ns = {"__name__": "__main__", "__builtins__": builtins, "display": display_value}
+        ns = {"__name__": "__main__", "__builtins__": builtins, "display": display}
         _namespaces[name] = ns
     return ns
 
@@ -100,13 +100,16 @@ def namespace(name):
 # ---------------------------------------------------------------- rich output
 
 def mime_bundle(value):
-    data = {}
+    """The value's Jupyter MIME bundle and display metadata (e.g. an image's width): (data, metadata)."""
+    data, metadata = {}, {}
     method = getattr(value, "_repr_mimebundle_", None)
     if callable(method):
         try:
             bundle = method()
             if isinstance(bundle, tuple):
-                bundle = bundle[0]
+                bundle, extra = bundle[0], bundle[1] if len(bundle) > 1 else None
+                if isinstance(extra, dict):
+                    metadata.update(extra)
             if isinstance(bundle, dict):
                 data.update(bundle)
         except Exception:
@@ -137,7 +140,7 @@ def mime_bundle(value):
         data["image/png"] = figure
     if "text/plain" not in data:
         data["text/plain"] = repr(value)
-    return data
+    return data, metadata
 
 
 def _matplotlib_figure_png(value):
@@ -150,11 +153,39 @@ def _matplotlib_figure_png(value):
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def display_value(*values, raw=False, output_type="display_data"):
-    """Shows each value in the cell's output, like IPython's display()."""
-    for value in values:
-        data = value if raw and isinstance(value, dict) else mime_bundle(value)
-        emit("display", {"outputType": output_type, "data": data, "metadata": {}})
+def display(*objs, include=None, exclude=None, metadata=None, raw=False, clear=False, display_id=None, **kwargs):
+    """Shows each object in the cell's output in its richest form, like IPython's display().
+
+    raw=True: each object is already a MIME bundle (dict). include/exclude: MIME types to keep or
+    drop. clear=True: clear the output first (as clear_output(wait=True)).
+    """
+    if display_id is not None:
+        # Updating an output in place needs Jupyter's update_display_data, which the appliance does
+        # not have; failing loudly beats a second copy the notebook did not expect.
+        raise NotImplementedError("display(display_id=...) (updating an output in place) is not supported in "
+                                  "this appliance: call clear_output(wait=True) and display the new value instead")
+    if clear:
+        clear_output(wait=True)
+    for value in objs:
+        display_value(value, raw=raw, include=include, exclude=exclude, metadata=metadata)
+
+
+def display_value(value, raw=False, output_type="display_data", include=None, exclude=None, metadata=None):
+    data, found = (dict(value), {}) if raw and isinstance(value, dict) else mime_bundle(value)
+    if include:
+        data = {mime: content for mime, content in data.items() if mime in include}
+    if exclude:
+        data = {mime: content for mime, content in data.items() if mime not in exclude}
+    emit("display", {"outputType": output_type, "data": data, "metadata": {**found, **(metadata or {})}})
+
+
+def clear_output(wait=False):
+    """Clears the cell's output so far; with wait=True only when the next output arrives (no flicker).
+
+    The pattern for a live plot or progress line: in a loop, clear_output(wait=True), then print or
+    plt.show() the new state.
+    """
+    emit("clear_output", {"wait": bool(wait)})
 
 
 def flush_figures():
@@ -231,10 +262,6 @@ def run_cell(execution_id, namespace_name, source):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _clear_pending_interrupt()
         _flush_std()
-    try:
-        _patch_ipython_display()
-    except BaseException:
-        pass
     return status, _execution_count
 
 
@@ -278,14 +305,6 @@ def gpu_bytes():
     except Exception:
         pass
     return 0
-
-
-def _patch_ipython_display():
-    # Libraries that call IPython.display.display() (pandas, tqdm) then show in the cell like Jupyter.
-    for name in ("IPython.core.display_functions", "IPython.core.display", "IPython.display"):
-        module = sys.modules.get(name)
-        if module is not None and getattr(module, "display", None) is not display_value:
-            module.display = display_value
 
 
 def inspect(namespace_name, code, cursor):

@@ -5,6 +5,7 @@
 import { AnsiUp } from 'ansi_up';
 import { StreamText } from './stream-text.js';
 import { createOutputFrame, forgetOutputFrames } from './output-frame.js';
+import { renderMarkdown, showMarkdown } from './markdown.js';
 
 const MAX_RICH_OUTPUTS = 50;
 const FRAME_BUDGET_MS = 10; // work per animation frame before yielding to input
@@ -37,18 +38,25 @@ export class OutputArea {
     this.executionId = null;
     this.richCount = 0;
     this.richOmitted = 0;
+    this.clearOnNextOutput = false;
   }
 
   clear() {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.pending = [];
+    this.#clearItems();
+    this.executionId = null;
+  }
+
+  /** What is shown goes; the execution being followed and its queued events stay (clear_output). */
+  #clearItems() {
     forgetOutputFrames(this.element);
     this.element.replaceChildren();
     this.items = [];
     this.richCount = 0;
     this.richOmitted = 0;
-    this.executionId = null;
+    this.clearOnNextOutput = false;
   }
 
   /** Stored nbformat outputs, shown at once. */
@@ -83,8 +91,14 @@ export class OutputArea {
   }
 
   #applyEvent(event) {
+    // clear_output(wait=True) clears when the next output arrives, so a live plot never flickers empty.
+    if (this.clearOnNextOutput && ['stdout', 'stderr', 'display', 'error'].includes(event.type)) this.#clearItems();
     switch (event.type) {
       case 'execution': this.executionId = event.executionId ?? this.executionId; break;
+      case 'clear_output':
+        if (event.wait) this.clearOnNextOutput = true;
+        else this.#clearItems();
+        break;
       case 'stdout': case 'stderr': this.#appendStream(event.type, event.text ?? ''); break;
       case 'display':
         this.#addRich({ output_type: event.outputType ?? 'display_data', data: event.data ?? {}, metadata: event.metadata ?? {} });
@@ -229,12 +243,33 @@ function renderRich(output) {
     wrapper.append(image(`data:${type};base64,${joinText(data[type]).replace(/\s/g, '')}`, output));
     return wrapper;
   }
+  const markdown = data['text/markdown'] ?? latexAsMarkdown(data['text/latex']);
+  if (markdown !== undefined) {
+    wrapper.append(renderedMarkdown(joinText(markdown)));
+    return wrapper;
+  }
   const pre = document.createElement('pre');
   pre.className = 'output output-result';
-  const text = data['text/plain'] ?? data['text/markdown'] ?? data['text/latex'] ?? data['application/json'];
+  const text = data['application/json'] ?? data['text/plain'];
   setTerminalText(pre, typeof text === 'object' && !Array.isArray(text) ? JSON.stringify(text, null, 2) : joinText(text));
   wrapper.append(pre);
   return wrapper;
+}
+
+/** Markdown (and LaTeX) outputs go through the same server-side sanitizer and KaTeX as markdown cells. */
+function renderedMarkdown(source) {
+  const element = document.createElement('div');
+  element.className = 'markdown output-markdown';
+  element.textContent = source; // until the rendering arrives, or if it fails
+  renderMarkdown([source]).then(([html]) => { if (html !== undefined) showMarkdown(element, html); }, () => {});
+  return element;
+}
+
+function latexAsMarkdown(latex) {
+  if (latex === undefined) return undefined;
+  const text = joinText(latex).trim();
+  // IPython's Math() and most _repr_latex_ already carry $ delimiters; bare LaTeX is display math.
+  return /^(\$|\\\(|\\\[)/.test(text) ? text : `$$\n${text}\n$$`;
 }
 
 function image(src, output) {
