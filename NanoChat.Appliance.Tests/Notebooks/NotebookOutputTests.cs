@@ -93,4 +93,57 @@ public sealed class NotebookOutputTests(BrowserFixture browser)
         Assert.True(await run.IsVisibleAsync());
         await Screenshots.SaveAsync(page, "editor-zoom-200");
     }
+
+    [BrowserFact]
+    public async Task Markdown_latex_and_json_outputs_render_and_clear_output_waits_for_the_next_output()
+    {
+        await using var session = await EditorSession.StartAsync(browser);
+        var id = await session.CreateNotebookAsync("Rendered outputs", new { type = "code", source = "show()" });
+        var page = await session.OpenAsync(id);
+        var shown = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async () => {
+              const area = window.notebookPage.cells[0].outputs;
+              const show = (data) => area.push({ type: 'display', outputType: 'display_data', metadata: {}, data: { 'text/plain': '<object>', ...data } });
+              area.clear();
+              area.push({ type: 'stdout', text: 'old round\n' });
+              area.push({ type: 'clear_output', wait: true });
+              area.flush();
+              const keptUntilNext = area.element.textContent;
+              show({ 'text/markdown': '**bold** <img src=x onerror="parent.document.title=1">' });
+              show({ 'text/latex': '\\frac{1}{2}' });
+              show({ 'application/json': { loss: 1.5 } });
+              area.flush();
+              for (let i = 0; i < 100 && !area.element.querySelector('.output-markdown strong, .katex-display'); i++) await new Promise((r) => setTimeout(r, 50));
+              await new Promise((r) => setTimeout(r, 200));
+              return {
+                keptUntilNext,
+                text: area.element.textContent.includes('old round'),
+                bold: area.element.querySelector('.output-markdown strong')?.textContent ?? '',
+                images: area.element.querySelectorAll('.output-markdown img[onerror]').length,
+                displayMath: area.element.querySelectorAll('.katex-display').length,
+                json: area.element.querySelector('.output-result')?.textContent ?? '',
+              };
+            }
+            """);
+        Assert.Equal("old round\n", shown.GetProperty("keptUntilNext").GetString());
+        Assert.False(shown.GetProperty("text").GetBoolean(), "the next output should have cleared the old round");
+        Assert.Equal("bold", shown.GetProperty("bold").GetString());
+        Assert.Equal(0, shown.GetProperty("images").GetInt32());
+        Assert.Equal(1, shown.GetProperty("displayMath").GetInt32());
+        Assert.Contains("\"loss\": 1.5", shown.GetProperty("json").GetString());
+
+        // If the server cannot render, the markdown's own text is shown rather than nothing.
+        await page.RouteAsync("**/api/markdown", route => route.FulfillAsync(new() { Status = 500, Body = "{}" }));
+        var fallback = await page.EvaluateAsync<string>("""
+            async () => {
+              const area = window.notebookPage.cells[0].outputs;
+              area.push({ type: 'clear_output', wait: false });
+              area.push({ type: 'display', outputType: 'display_data', metadata: {}, data: { 'text/markdown': '# still readable' } });
+              area.flush();
+              for (let i = 0; i < 100 && !area.element.textContent; i++) await new Promise((r) => setTimeout(r, 50));
+              return area.element.textContent;
+            }
+            """);
+        Assert.Equal("# still readable", fallback);
+    }
 }

@@ -260,8 +260,9 @@ function renderRich(output) {
 function renderedMarkdown(source) {
   const element = document.createElement('div');
   element.className = 'markdown output-markdown';
-  element.textContent = source; // until the rendering arrives, or if it fails
-  renderMarkdown([source]).then(([html]) => { if (html !== undefined) showMarkdown(element, html); }, () => {});
+  // Empty until the rendering arrives (a live cell redrawing it would flash the raw source); the
+  // source itself if rendering fails.
+  if (source.trim()) renderMarkdown([source]).then(([html]) => showMarkdown(element, html ?? ''), () => { element.textContent = source; });
   return element;
 }
 
