@@ -82,6 +82,34 @@ public sealed class ExecuteStreamTests
     }
 
     [Fact]
+    public async Task Cell_magics_and_help_lines_work_as_in_jupyter()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var written = await session.RunAsync("%%writefile train.py\nprint('training', flush=True)");
+        Assert.Equal("Writing train.py\n", written.Stdout);
+        var appended = await session.RunAsync("%%writefile -a train.py\nprint('done')\n");
+        Assert.Equal("Appending to train.py\n", appended.Stdout);
+        Assert.Equal("training\ndone\n", (await session.RunAsync("!python3 train.py")).Stdout);
+
+        var bash = await session.RunAsync("%%bash\nfor i in 1 2; do echo \"line $i\"; done\necho oops >&2");
+        Assert.Equal(("ok", "line 1\nline 2\n", "oops\n"), (bash.Status, bash.Stdout, bash.Stderr));
+        var failed = await session.RunAsync("%%sh\nexit 3");
+        Assert.Equal(("error", "CalledProcessError"), (failed.Status, (string?)failed.Error!["ename"]));
+        Assert.Contains("exited with status 3", (string?)failed.Error["evalue"], StringComparison.Ordinal);
+        var refused = await session.RunAsync("%%capture\nx = 1");
+        Assert.Equal("UsageError", (string?)refused.Error!["ename"]);
+
+        // `name?` on the last line: the lines before it run, then the help is printed.
+        var help = await session.RunAsync("def train(steps: int):\n    '''Trains for a while.'''\ntrain?");
+        Assert.Equal("ok", help.Status);
+        Assert.StartsWith("Signature: train(steps: int)\n", help.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Trains for a while.", help.Stdout, StringComparison.Ordinal);
+        var unknown = await session.RunAsync("?nothing_here");
+        Assert.Equal("NameError", (string?)unknown.Error!["ename"]);
+        Assert.Equal("'?'", (await session.RunAsync("question = '?'\nquestion")).Result);
+    }
+
+    [Fact]
     public async Task Matplotlib_figures_arrive_as_png_and_display_shows_rich_values()
     {
         await using var session = await KernelSession.StartAsync();

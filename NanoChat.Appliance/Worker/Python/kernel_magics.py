@@ -1,6 +1,7 @@
 # Jupyter-style extras of a cell, for the worker's Python runtime (kernel_runtime.py, module
-# appliance_kernel): `!command` lines through the shell, %time/%timeit and a few harmless magics;
-# every other magic is refused with one clear sentence. Embedded in the binary, loaded at worker start.
+# appliance_kernel): `!command` lines through the shell, %time/%timeit, the cell magics tutorials
+# use (%%writefile, %%bash), `name?` help and a few harmless magics; every other magic is refused
+# with one clear sentence. Embedded in the binary, loaded at worker start.
 import os
 import re
 import signal
@@ -8,11 +9,18 @@ import subprocess
 import sys
 import time
 
-SUPPORTED_MAGICS = ("%time", "%%time", "%timeit", "%%timeit", "%matplotlib", "%pip", "%cd", "%pwd", "%env")
+SUPPORTED_MAGICS = ("%time", "%%time", "%timeit", "%%timeit", "%%writefile", "%%bash", "%%sh", "%matplotlib",
+                    "%pip", "%cd", "%pwd", "%env")
 
 
 class MagicError(Exception):
-    """A magic this appliance does not support; shown as a one-line error in the cell."""
+    """A magic this appliance does not support, or misused; shown as a one-line error in the cell."""
+    label = "UsageError"
+
+
+class ScriptError(MagicError):
+    """A %%bash / %%sh cell whose script exited non-zero (IPython 8 raises then too)."""
+    label = "CalledProcessError"
 
 
 def _kernel():
@@ -31,9 +39,13 @@ def expand(command, ns):
 
 def shell(command):
     """Runs a `!command` line through /bin/sh in the current folder; output streams into the cell."""
+    return _run_child(command, shell=True)
+
+
+def _run_child(args, shell=False):
     _kernel()._flush_std()
     # Child Pythons (`!python -m scripts.train`) stream their prints instead of block-buffering them.
-    process = subprocess.Popen(command, shell=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    process = subprocess.Popen(args, shell=shell, env=dict(os.environ, PYTHONUNBUFFERED="1"))
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -44,6 +56,57 @@ def shell(command):
             process.kill()
             process.wait()
         raise
+
+
+def cell_magic(header, body, ns):
+    """Runs a cell that starts with `%%name args`; returns the value to display, if any."""
+    name, _, argument = header[2:].strip().partition(" ")
+    argument = argument.strip()
+    if name == "time":
+        return time_statement(body, ns)
+    if name == "timeit":
+        timeit_statement(body, ns)
+    elif name == "writefile":
+        write_file(argument, body)
+    elif name in ("bash", "sh"):
+        status = _run_child(["/bin/" + name, "-c", body])
+        if status != 0:
+            raise ScriptError("the %s script exited with status %d" % (name, status))
+    else:
+        raise MagicError(unsupported("%%" + name))
+    return None
+
+
+def write_file(argument, body):
+    """%%writefile [-a|--append] FILE: saves the cell's text (e.g. a script for `!python FILE`)."""
+    import shlex
+    words = shlex.split(argument)
+    append = bool(words) and words[0] in ("-a", "--append")
+    if append:
+        words = words[1:]
+    if len(words) != 1:
+        raise MagicError("%%writefile needs one file name: %%writefile [-a] FILE")
+    path = os.path.expanduser(words[0])
+    existed = os.path.exists(path)
+    with open(path, "a" if append else "w", encoding="utf-8") as handle:
+        handle.write(body if body.endswith("\n") or not body else body + "\n")
+    print("%s %s" % ("Appending to" if append else "Overwriting" if existed else "Writing", words[0]))
+
+
+_HELP_LINE = re.compile(r"^\s*(\?{1,2})?([A-Za-z_][\w.]*)(\?{1,2})?\s*$")
+
+
+def help_request(source):
+    """
+    Jupyter's help: a cell whose last line is only `name?`, `name??` or `?name` answers (the code
+    before that line, name); else None. Only the last line, as in IPython: elsewhere a `?` could be
+    inside a string.
+    """
+    before, _, last = source.rstrip().rpartition("\n")
+    match = _HELP_LINE.match(last)
+    if match is None or not (match.group(1) or match.group(3)) or (match.group(1) and match.group(3)):
+        return None
+    return before, match.group(2)
 
 
 def time_statement(code, ns):

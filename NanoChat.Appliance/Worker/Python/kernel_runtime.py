@@ -19,7 +19,7 @@ import time
 # Imported where first needed instead: base64, json, traceback (4, 5 and 3 ms to import here). A cell
 # with no display and no error never needs them, so a worker start no longer pays for them.
 
-from appliance_magics import MagicError, expand, line_magic, shell, time_statement, timeit_statement, transform, unsupported  # noqa: F401  (used by transformed cells)
+from appliance_magics import MagicError, cell_magic, expand, help_request, line_magic, shell, transform  # noqa: F401  (used by transformed cells)
 
 _host = None            # the .NET side: _host.Emit(kind, json_text), set by install()
 _namespaces = {}        # namespace name -> globals dict (one per notebook)
@@ -236,16 +236,15 @@ def run_cell(execution_id, namespace_name, source):
     try:
         _apply_gpu_fraction()
         stripped = source.lstrip()
+        wanted_help = help_request(source)
         if stripped.startswith("%%"):
             header, _, body = stripped.partition("\n")
-            magic = header.split()[0]
-            if magic == "%%time":
-                value = time_statement(body, ns)
-            elif magic == "%%timeit":
-                timeit_statement(body, ns)
-                value = None
-            else:
-                raise MagicError(unsupported(magic))
+            value = cell_magic(header, body, ns)
+        elif wanted_help is not None:
+            before, name = wanted_help
+            run_source(before, ns, filename, display_last=False)
+            value = None
+            print_help(ns, name)
         else:
             value = run_source(source, ns, filename, display_last=True)
         if value is not None:
@@ -270,15 +269,17 @@ def _report(kind, value, tb):
         flush_figures()
     except BaseException:
         pass
+    name = kind.__name__
     if isinstance(value, MagicError):
-        lines = ["UsageError: %s\n" % value]
+        name = value.label
+        lines = ["%s: %s\n" % (name, value)]
     else:
         # Skip this module's own frames: the student sees their cell first.
         while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
             tb = tb.tb_next
         import traceback
         lines = traceback.format_exception(kind, value, tb)
-    emit("error", {"ename": kind.__name__, "evalue": str(value), "traceback": lines})
+    emit("error", {"ename": name, "evalue": str(value), "traceback": lines})
 
 
 def _clear_pending_interrupt():
@@ -305,6 +306,15 @@ def gpu_bytes():
     except Exception:
         pass
     return 0
+
+
+def print_help(ns, name):
+    """`name?` in a cell: the same help as Shift+Tab, printed into the output."""
+    from appliance_help import inspect_at
+    found, text = inspect_at(ns, name, len(name))
+    if not found:
+        raise NameError("name '%s' is not defined (nothing to show help for)" % name)
+    print(text)
 
 
 def inspect(namespace_name, code, cursor):
