@@ -321,6 +321,35 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
     }
 
     [BrowserFact]
+    public async Task Input_shows_a_field_under_the_cell_and_the_answer_goes_on_in_the_same_run()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Input",
+            new { type = "code", source = "name = input('Your name? ')\nprint('hello', name)" },
+            new { type = "code", source = "print('next')" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+
+        var field = Cell(page, 0).GetByRole(AriaRole.Textbox, new() { Name = "Your name?" });
+        await field.WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Equal("running", await Cell(page, 0).GetAttributeAsync("data-state"));
+        await page.WaitForFunctionAsync("() => document.activeElement?.closest('.output-input') !== null");
+        // Typing there is the answer, never a command-mode shortcut (D, D deletes a cell).
+        await page.Keyboard.TypeAsync("ddAda");
+        await page.Keyboard.PressAsync("Enter");
+        await WaitStateAsync(page, 0, "done");
+        Assert.Equal("Your name? ddAda\nhello ddAda\n", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
+        Assert.Equal(0, await page.Locator(".output-input").CountAsync());
+        Assert.Equal(2, await page.Locator(".cell").CountAsync());
+
+        await EditorSession.WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await EditorSession.WaitReadyAsync(page);
+        Assert.Equal("Your name? ddAda\nhello ddAda\n", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
+        Assert.Equal(0, await page.Locator(".output-input").CountAsync());
+    }
+
+    [BrowserFact]
     public async Task Long_output_keeps_head_and_tail_and_the_full_log_downloads()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);

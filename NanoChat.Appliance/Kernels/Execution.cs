@@ -12,6 +12,7 @@ public sealed class Execution(ExecutionRecord record, string code, ExecutionLog 
 {
     private readonly TaskCompletionSource<string> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _finishedFlag;
+    private int _awaitingInput;
 
     public long Id { get; } = record.Id;
     public string Key { get; } = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -25,6 +26,12 @@ public sealed class Execution(ExecutionRecord record, string code, ExecutionLog 
 
     /// <summary>Completes with the final status.</summary>
     public Task<string> Finished => _finished.Task;
+
+    /// <summary>input() in this execution asked for a line (an input_request event is in its log).</summary>
+    public void MarkAwaitingInput() => Volatile.Write(ref _awaitingInput, 1);
+
+    /// <summary>Claims the pending input() for one answer; false if none waits or another tab answered first.</summary>
+    public bool TryClaimInput() => Interlocked.Exchange(ref _awaitingInput, 0) == 1;
 
     /// <summary>Claims the right to finish; false if something else already finished it.</summary>
     public bool TryClaimFinish() => Interlocked.Exchange(ref _finishedFlag, 1) == 0;

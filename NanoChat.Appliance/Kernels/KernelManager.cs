@@ -77,6 +77,10 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
     public Task CancelAsync(long userId, Execution execution) =>
         _kernels.TryGetValue(userId, out var kernel) ? kernel.CancelAsync(execution) : Task.CompletedTask;
 
+    /// <summary>The answer to input() in one of this user's running cells; false if no cell of theirs is asking.</summary>
+    public Task<bool> ReplyInputAsync(long userId, long executionId, string value) =>
+        _kernels.TryGetValue(userId, out var kernel) ? kernel.ReplyInputAsync(executionId, value) : Task.FromResult(false);
+
     public Task<bool> InterruptAsync(long userId) =>
         _kernels.TryGetValue(userId, out var kernel) ? kernel.InterruptAsync() : Task.FromResult(false);
 

@@ -15,17 +15,19 @@ namespace NanoChat.Appliance.Kernels;
 ///
 /// SSE events: `id: N` then `data: {"type": …}` where type is "execution" (first: executionId,
 /// notebookId, cellId, queuePosition), "status" (state running|starting, message), "stdout"/"stderr"
-/// (text), "display" (outputType, data, metadata), "clear_output" (wait), "error" (ename, evalue, traceback), "done"
+/// (text), "display" (outputType, data, metadata), "clear_output" (wait), "input_request" (prompt), "error" (ename, evalue, traceback), "done"
 /// (status ok|error|interrupted|killed, executionCount, durationMs, reason). The stream ends after done.
 /// </summary>
 public static class KernelsApi
 {
     public sealed record ExecuteRequest(long? NotebookId, string? CellId, string? Code);
+    public sealed record InputAnswer(string? Value);
     /// <summary>A position in a cell, for completion and help: <c>cursor</c> counts UTF-16 units, as the browser's editor does.</summary>
     public sealed record CursorRequest(long? NotebookId, string? Code, int? Cursor);
 
     /// <summary>Largest cell source accepted (characters).</summary>
     public const int MaxCodeChars = 1_000_000;
+    public const int MaxInputChars = 64 * 1024;
 
     public static IServiceCollection AddKernels(this IServiceCollection services, ApplianceOptions options)
     {
@@ -95,6 +97,18 @@ public static class KernelsApi
                 NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
             await ServerSentEvents.StreamAsync(http, record.LogPath, kernels.LiveLog(id), after);
             return Results.Empty;
+        });
+
+        // The answer to input() in a running cell (the field the page shows under its output).
+        api.MapPost("/executions/{id:long}/input", async (long id, InputAnswer answer, HttpContext http, ExecutionStore store, KernelManager kernels) =>
+        {
+            if (answer.Value is not { } value || value.Length > MaxInputChars || value.Contains('\n'))
+                return Problems.BadRequest($"An answer needs 'value': one line of at most {MaxInputChars:N0} characters.");
+            if (store.Find(http.User.Id(), id) is null)
+                return Problems.NotFound("The execution");
+            return await kernels.ReplyInputAsync(http.User.Id(), id, value)
+                ? Results.NoContent()
+                : Problems.Conflict("That cell is not waiting for input (it finished, was interrupted, or another tab answered).");
         });
 
         api.MapGet("/notebooks/{id:long}/executions", (long id, HttpContext http, NotebookStore notebooks, ExecutionStore store) =>

@@ -56,7 +56,7 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
             start.Environment["NANOCHAT_BASE_DIR"] = Path.Combine(request.Workspace, ".cache", "nanochat");
 
         var process = StarterThread.Start(start);
-        process.StandardInput.Close(); // input() in a cell gets EOF instead of hanging
+        process.StandardInput.Close(); // reading sys.stdin gets EOF instead of hanging (input() asks the page instead)
         var handle = new KernelProcess(process, cgroup, sandbox.Bubblewrap);
         handle.CollectStderr();
         return handle;

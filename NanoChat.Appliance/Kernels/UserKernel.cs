@@ -112,6 +112,22 @@ public sealed class UserKernel
         return true;
     }
 
+    /// <summary>Sends the student's line to the running cell's input(); false if that cell is not running or not asking.</summary>
+    public async Task<bool> ReplyInputAsync(long executionId, string value)
+    {
+        Execution? running;
+        WorkerConnection? worker;
+        lock (_lock)
+        {
+            running = _running;
+            worker = _worker;
+        }
+        if (running is null || running.Id != executionId || worker is null || !running.TryClaimInput())
+            return false;
+        await worker.SendAsync(new InputReplyCommand(running.Key, value));
+        return true;
+    }
+
     /// <summary>
     /// Stops one execution and nothing else (chat's Stop button): dropped if still queued, interrupted
     /// if running, with the same grace-period kill as <see cref="InterruptAsync"/>.
@@ -319,6 +335,10 @@ public sealed class UserKernel
                 break;
             case DisplayNotification display:
                 execution.Log.Append(Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata)));
+                break;
+            case InputRequestNotification input:
+                execution.MarkAwaitingInput(); // first: a page may answer as soon as the event is in the log
+                execution.Log.Append(Execution.Event("input_request", ("prompt", input.Prompt)));
                 break;
             case ClearOutputNotification clear:
                 execution.Log.Append(Execution.Event("clear_output", ("wait", clear.Wait)));

@@ -83,6 +83,8 @@ public static class KernelWorker
                     case InterruptCommand interrupt: host.Interrupt(interrupt.Id); break;
                     case CompleteCommand complete: _ = Task.Run(() => send(host.Complete(complete))); break;
                     case InspectCommand inspect: _ = Task.Run(() => send(host.Inspect(inspect))); break;
+                    // Off this thread: delivering takes the GIL, and an interrupt must never wait behind it.
+                    case InputReplyCommand reply: _ = Task.Run(() => host.DeliverInput(reply)); break;
                     case ShutdownCommand: NativeMethods._exit(0); break;
                     default: break;
                 }

@@ -225,6 +225,24 @@ public sealed class PythonHost
             (found, text) => new InspectionNotification(command.Id, found.As<bool>(), text.As<string>()),
             new InspectionNotification(command.Id, false, ""));
 
+    /// <summary>Hands the student's line to input() if execution <c>reply.Id</c> is the one waiting for it.</summary>
+    public void DeliverInput(InputReplyCommand reply)
+    {
+        using (Py.GIL())
+        {
+            try
+            {
+                using var id = new PyString(reply.Id);
+                using var value = new PyString(reply.Value);
+                _runtime!.InvokeMethod("deliver_input", id, value).Dispose();
+            }
+            catch (PythonException)
+            {
+                // Nothing waits for it (the cell was interrupted meanwhile): the line is dropped.
+            }
+        }
+    }
+
     // complete and inspect in appliance_kernel both take (namespace, code, cursor) and answer a pair;
     // `fallback` when Python raises, so the web side always gets an answer.
     private T CallAtCursor<T>(string function, string @namespace, string code, int cursor, Func<PyObject, PyObject, T> read, T fallback)
@@ -259,6 +277,7 @@ public sealed class PythonHost
                 payload["data"]?.AsObject() is { } data ? (JsonObject)data.DeepClone() : [],
                 payload["metadata"]?.AsObject() is { } metadata ? (JsonObject)metadata.DeepClone() : []),
             "clear_output" => new ClearOutputNotification(id, (bool?)payload["wait"] ?? false),
+            "input_request" => new InputRequestNotification(id, (string?)payload["prompt"] ?? ""),
             "error" => new ErrorNotification(id, (string?)payload["ename"] ?? "Error", (string?)payload["evalue"] ?? "",
                 payload["traceback"]?.AsArray().Select(line => (string?)line ?? "").ToList() ?? []),
             _ => throw new InvalidOperationException($"Unknown output kind '{kind}' from the Python runtime."),

@@ -19,6 +19,8 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //                                    ignored otherwise (never leaks into the next cell).
 //   complete  {id, namespace, code, cursor}  completion candidates for code up to `cursor`.
 //   inspect   {id, namespace, code, cursor}  help (signature, type, docstring) for the name at `cursor`.
+//   input_reply {id, value}          the student's answer to execution `id`'s input(); ignored unless
+//                                    that execution is the one waiting.
 //   shutdown  {}                     exit now (no Python shutdown: nothing to gain, and slow with torch).
 //
 // Notifications, worker → web:
@@ -29,6 +31,7 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //                                    (display(), matplotlib figures) or "execute_result" (last expression).
 //   clear_output {id, wait}          clear_output(): the cell's output so far is replaced; wait true: only
 //                                    once the next output arrives (a live plot does not flicker).
+//   input_request {id, prompt}       input() in execution `id` waits for a line from the student.
 //   error     {id, ename, evalue, traceback}  a Python exception; traceback lines show the cell's own source.
 //   done      {id, status, executionCount, durationMs}  status "ok"|"error"|"interrupted"; the last
 //                                    message of an execution. ("killed" is only ever made by the web
@@ -43,11 +46,13 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 [JsonDerivedType(typeof(InterruptCommand), "interrupt")]
 [JsonDerivedType(typeof(CompleteCommand), "complete")]
 [JsonDerivedType(typeof(InspectCommand), "inspect")]
+[JsonDerivedType(typeof(InputReplyCommand), "input_reply")]
 [JsonDerivedType(typeof(ShutdownCommand), "shutdown")]
 [JsonDerivedType(typeof(StartedNotification), "started")]
 [JsonDerivedType(typeof(StreamNotification), "stream")]
 [JsonDerivedType(typeof(DisplayNotification), "display")]
 [JsonDerivedType(typeof(ClearOutputNotification), "clear_output")]
+[JsonDerivedType(typeof(InputRequestNotification), "input_request")]
 [JsonDerivedType(typeof(ErrorNotification), "error")]
 [JsonDerivedType(typeof(DoneNotification), "done")]
 [JsonDerivedType(typeof(CompletionsNotification), "completions")]
@@ -59,12 +64,14 @@ public sealed record ExecuteCommand(string Id, string Namespace, string Code) : 
 public sealed record InterruptCommand(string Id) : KernelMessage;
 public sealed record CompleteCommand(string Id, string Namespace, string Code, int Cursor) : KernelMessage;
 public sealed record InspectCommand(string Id, string Namespace, string Code, int Cursor) : KernelMessage;
+public sealed record InputReplyCommand(string Id, string Value) : KernelMessage;
 public sealed record ShutdownCommand : KernelMessage;
 
 public sealed record StartedNotification(int Pid, string PythonVersion, string Executable) : KernelMessage;
 public sealed record StreamNotification(string Id, string Name, string Text) : KernelMessage;
 public sealed record DisplayNotification(string Id, string OutputType, JsonObject Data, JsonObject Metadata) : KernelMessage;
 public sealed record ClearOutputNotification(string Id, bool Wait) : KernelMessage;
+public sealed record InputRequestNotification(string Id, string Prompt) : KernelMessage;
 public sealed record ErrorNotification(string Id, string Ename, string Evalue, IReadOnlyList<string> Traceback) : KernelMessage;
 public sealed record DoneNotification(string Id, string Status, int ExecutionCount, long DurationMs) : KernelMessage;
 public sealed record CompletionsNotification(string Id, IReadOnlyList<string> Matches, int CursorStart) : KernelMessage, IKernelAnswer;

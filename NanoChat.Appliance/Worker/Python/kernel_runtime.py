@@ -35,6 +35,7 @@ def install(host, gpu_fraction):
     _host = host
     _gpu_fraction = gpu_fraction
     os.environ["MPLBACKEND"] = "module://appliance._inline_backend"
+    builtins.input = read_line
     _buffer_std_streams()
     threading.Thread(target=_flush_loop, name="appliance-flush", daemon=True).start()
 
@@ -186,6 +187,42 @@ def clear_output(wait=False):
     plt.show() the new state.
     """
     emit("clear_output", {"wait": bool(wait)})
+
+
+# ---------------------------------------------------------------- input()
+
+_input_box = None       # while input() waits: {"id", "event", "value"}; the reader thread fills it
+
+
+def read_line(prompt=""):
+    """input() in a cell: the notebook page shows a field under the output and sends back one line.
+
+    Waits on the cell's own thread in short slices, so Interrupt (KeyboardInterrupt) still works.
+    The prompt and the answer are then printed, so the output (and the stored log) reads as in a
+    terminal. Outside a running cell there is nobody to ask: EOFError, as with no stdin.
+    """
+    global _input_box
+    if not _running.is_set() or threading.current_thread() is not threading.main_thread():
+        raise EOFError("input() can only ask while a cell runs, on its main thread")
+    prompt = str(prompt)
+    box = {"id": _current_id, "event": threading.Event(), "value": None}
+    _input_box = box
+    try:
+        emit("input_request", {"prompt": prompt})
+        while not box["event"].wait(0.1):
+            pass
+    finally:
+        _input_box = None
+    print(prompt + box["value"], flush=True)
+    return box["value"]
+
+
+def deliver_input(execution_id, value):
+    box = _input_box
+    if box is None or box["id"] != execution_id:
+        raise LookupError("no input() is waiting in execution %s" % execution_id)
+    box["value"] = value
+    box["event"].set()
 
 
 def flush_figures():

@@ -46,7 +46,10 @@ export class Cell {
     this.prompt = li.querySelector('.prompt');
     this.stateElement = li.querySelector('.cell-state');
     this.markdownElement = li.querySelector('.markdown');
-    this.outputs = new OutputArea(li.querySelector('.outputs'), { onLogRequested: (id) => this.page.downloadLog(id) });
+    this.outputs = new OutputArea(li.querySelector('.outputs'), {
+      onLogRequested: (id) => this.page.downloadLog(id),
+      onInput: (id, value) => this.page.answerInput(id, value),
+    });
     this.editor = createEditor(li.querySelector('.cell-editor'), {
       source,
       type: this.type,

@@ -285,6 +285,9 @@ export class NotebookPage {
     this.changed();
   }
 
+  /** The student's line for input() in a running cell; rejects with the server's sentence (e.g. 409). */
+  answerInput(executionId, value) { return api('POST', `/api/executions/${executionId}/input`, { value }); }
+
   downloadLog(executionId) { return downloadExecutionLog(executionId, this.name).catch((error) => this.showAlert(error.message)); }
 
   showAlert(message) {

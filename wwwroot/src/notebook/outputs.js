@@ -29,10 +29,11 @@ export function setTerminalText(element, text) {
 }
 
 export class OutputArea {
-  constructor(element, { onLogRequested } = {}) {
+  constructor(element, { onLogRequested, onInput } = {}) {
     this.element = element;
     this.onLogRequested = onLogRequested;
-    this.items = []; // {kind:'stream', name, text: StreamText, dom} | {kind:'rich'|'error'|'note', output}
+    this.onInput = onInput;
+    this.items = []; // {kind:'stream', name, text: StreamText, dom} | {kind:'rich'|'error'|'note', output} | {kind:'input', prompt}
     this.pending = [];
     this.frame = 0;
     this.executionId = null;
@@ -93,7 +94,10 @@ export class OutputArea {
   #applyEvent(event) {
     // clear_output(wait=True) clears when the next output arrives, so a live plot never flickers empty.
     if (this.clearOnNextOutput && ['stdout', 'stderr', 'display', 'error'].includes(event.type)) this.#clearItems();
+    // An input() field lasts until the cell moves on: its echo, an interrupt, the end of the run.
+    if (event.type !== 'execution' && event.type !== 'status') this.#dropInputField();
     switch (event.type) {
+      case 'input_request': this.items.push({ kind: 'input', prompt: event.prompt ?? '', executionId: this.executionId }); break;
       case 'execution': this.executionId = event.executionId ?? this.executionId; break;
       case 'clear_output':
         if (event.wait) this.clearOnNextOutput = true;
@@ -111,6 +115,43 @@ export class OutputArea {
         break;
       default: break;
     }
+  }
+
+  #dropInputField() {
+    const field = this.items.find((item) => item.kind === 'input');
+    if (!field) return;
+    field.dom?.remove();
+    this.items = this.items.filter((item) => item !== field);
+  }
+
+  #inputField(item) {
+    const form = document.createElement('form');
+    form.className = 'output output-input';
+    const label = document.createElement('label');
+    const prompt = document.createElement('span');
+    prompt.textContent = item.prompt;
+    const field = document.createElement('input');
+    field.type = 'text';
+    field.autocomplete = 'off';
+    field.spellcheck = false;
+    field.setAttribute('aria-label', item.prompt.trim() || 'Input for the running cell');
+    label.append(prompt, field);
+    const problem = document.createElement('span');
+    problem.className = 'output-input-problem';
+    problem.setAttribute('role', 'alert');
+    form.append(label, problem);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      field.readOnly = true;
+      try {
+        await this.onInput?.(item.executionId, field.value);
+      } catch (error) {
+        field.readOnly = false;
+        problem.textContent = error.message;
+      }
+    });
+    requestAnimationFrame(() => { if (form.isConnected) field.focus(); });
+    return form;
   }
 
   #applyNotebookOutput(output) {
@@ -164,6 +205,7 @@ export class OutputArea {
       return pre;
     }
     if (item.kind === 'error') return renderError(item.output);
+    if (item.kind === 'input') return this.#inputField(item);
     if (item.kind === 'note') {
       const note = document.createElement('p');
       note.className = `output output-note output-note-${item.status}`;
@@ -204,6 +246,7 @@ export class OutputArea {
     const outputs = [];
     for (const item of this.items) {
       if (item.kind === 'stream') outputs.push({ output_type: 'stream', name: item.name, text: item.text.toString() });
+      else if (item.kind === 'input') continue; // asked live only; the echo of the answer is stdout
       else if (item.kind === 'note') outputs.push({ output_type: 'stream', name: 'stderr', text: item.text + '\n' });
       else outputs.push(item.output);
     }
