@@ -90,6 +90,12 @@ public sealed class ExecuteStreamTests
         var appended = await session.RunAsync("%%writefile -a train.py\nprint('done')\n");
         Assert.Equal("Appending to train.py\n", appended.Stdout);
         Assert.Equal("training\ndone\n", (await session.RunAsync("!python3 train.py")).Stdout);
+        Assert.Equal("training\ndone\n", (await session.RunAsync("%run train.py")).Stdout);
+        // %run passes its arguments as sys.argv and leaves the script's globals in the notebook.
+        await session.RunAsync("%%writefile args.py\nimport sys\nreceived = sys.argv[1:]\nif '--help' in received:\n    sys.exit(0)");
+        Assert.Equal("['--depth', '4 layers']", (await session.RunAsync("%run args.py --depth '4 layers'\nreceived")).Result);
+        Assert.Equal("ok", (await session.RunAsync("%run args.py --help")).Status);
+        Assert.Equal("UsageError", (string?)(await session.RunAsync("%run missing.py")).Error!["ename"]);
 
         var bash = await session.RunAsync("%%bash\nfor i in 1 2; do echo \"line $i\"; done\necho oops >&2");
         Assert.Equal(("ok", "line 1\nline 2\n", "oops\n"), (bash.Status, bash.Stdout, bash.Stderr));

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-SUPPORTED_MAGICS = ("%time", "%%time", "%timeit", "%%timeit", "%%writefile", "%%bash", "%%sh", "%matplotlib",
+SUPPORTED_MAGICS = ("%time", "%%time", "%timeit", "%%timeit", "%%writefile", "%%bash", "%%sh", "%run", "%matplotlib",
                     "%pip", "%cd", "%pwd", "%env")
 
 
@@ -109,6 +109,28 @@ def help_request(source):
     return before, match.group(2)
 
 
+def run_script(argument, ns):
+    """%run FILE [ARGS]: runs a script as __main__ with those sys.argv, then keeps its globals here."""
+    import runpy
+    import shlex
+    words = shlex.split(argument)
+    if not words:
+        raise MagicError("%run needs a file: %run FILE [ARGS]")
+    if not os.path.isfile(words[0]):
+        raise MagicError("%%run: no file %s in %s" % (words[0], os.getcwd()))
+    saved = sys.argv
+    sys.argv = words
+    try:
+        result = runpy.run_path(words[0], run_name="__main__")
+    except SystemExit as exit:
+        if exit.code not in (None, 0):  # argparse's --help or a clean sys.exit() is not an error
+            raise
+        return
+    finally:
+        sys.argv = saved
+    ns.update((name, value) for name, value in result.items() if not name.startswith("__"))
+
+
 def time_statement(code, ns):
     started_wall, started_cpu = time.perf_counter(), time.process_time()
     try:
@@ -139,6 +161,8 @@ def line_magic(name, argument, ns):
         return time_statement(argument, ns)
     elif name == "timeit":
         timeit_statement(argument, ns)
+    elif name == "run":
+        run_script(argument, ns)
     elif name == "matplotlib":
         pass  # figures are always shown inline here
     elif name == "pip":
