@@ -72,6 +72,20 @@ public sealed class ExecuteStreamTests
         Assert.Contains("return 1 / 0", traceback, StringComparison.Ordinal);
         Assert.Contains("f()", traceback, StringComparison.Ordinal);
         Assert.DoesNotContain("appliance_kernel", traceback, StringComparison.Ordinal);
+        Assert.DoesNotContain(error["traceback"]!.AsArray(), line => ((string?)line)!.EndsWith('\n'));
+
+        // A cell that does not parse: its line and the caret, not the compiler's own frames.
+        var syntax = (await session.RunAsync("print('a')for x")).Error!;
+        var lines = syntax["traceback"]!.AsArray().Select(line => (string)line!).ToList();
+        Assert.StartsWith("  File \"<cell In[", lines[0], StringComparison.Ordinal);
+        Assert.Equal("    print('a')for x", lines[1]);
+        Assert.Equal("SyntaxError: invalid syntax", lines[^1]);
+        Assert.DoesNotContain(lines, line => line.Contains("ast.py", StringComparison.Ordinal));
+        // One in an imported file keeps the whole story: which import, which file.
+        await session.RunAsync("%%writefile broken.py\ndef f(:\n    pass");
+        var imported = string.Join("\n", (await session.RunAsync("import broken")).Error!["traceback"]!.AsArray().Select(line => (string)line!));
+        Assert.Contains("import broken", imported, StringComparison.Ordinal);
+        Assert.Contains("broken.py", imported, StringComparison.Ordinal);
 
         var magic = await session.RunAsync("%load_ext foo");
         Assert.Equal("error", magic.Status);

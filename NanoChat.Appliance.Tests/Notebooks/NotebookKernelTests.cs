@@ -135,7 +135,9 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         // The error cell: a readable traceback and the error state.
         await page.Keyboard.PressAsync("Control+Enter");
         await WaitStateAsync(page, 2, "error");
-        Assert.Contains("ZeroDivisionError", await Cell(page, 2).Locator(".output-error").TextContentAsync());
+        var traceback = await Cell(page, 2).Locator(".output-error").TextContentAsync();
+        Assert.Contains("ZeroDivisionError", traceback);
+        Assert.DoesNotContain("\n\n", traceback); // one line per line, not double-spaced
         await Screenshots.SaveAsync(page, "editor-run");
 
         // Outputs are stored with the notebook and shown after a reload.

@@ -307,16 +307,21 @@ def _report(kind, value, tb):
     except BaseException:
         pass
     name = kind.__name__
+    import traceback
     if isinstance(value, MagicError):
         name = value.label
-        lines = ["%s: %s\n" % (name, value)]
+        lines = ["%s: %s" % (name, value)]
+    elif isinstance(value, SyntaxError) and str(value.filename or "").startswith("<cell In["):
+        # The cell itself does not parse: its line and the caret are the whole story, not the
+        # compiler's frames (as Jupyter shows it).
+        lines = traceback.format_exception_only(kind, value)
     else:
         # Skip this module's own frames: the student sees their cell first.
         while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
             tb = tb.tb_next
-        import traceback
         lines = traceback.format_exception(kind, value, tb)
-    emit("error", {"ename": name, "evalue": str(value), "traceback": lines})
+    # nbformat's traceback is a list of lines that front ends join with newlines: no trailing ones.
+    emit("error", {"ename": name, "evalue": str(value), "traceback": [line.rstrip("\n") for line in lines]})
 
 
 def _clear_pending_interrupt():

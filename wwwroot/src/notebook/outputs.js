@@ -257,8 +257,9 @@ export class OutputArea {
 function renderError(output) {
   const pre = document.createElement('pre');
   pre.className = 'output output-error';
+  // Lines are joined with newlines (nbformat); older kernels ended each with one already.
   const traceback = Array.isArray(output.traceback) && output.traceback.length
-    ? output.traceback.join('\n')
+    ? output.traceback.map((line) => String(line).replace(/\n$/, '')).join('\n')
     : `${output.ename}: ${output.evalue}`;
   setTerminalText(pre, traceback);
   return pre;
