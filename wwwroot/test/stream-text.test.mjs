@@ -51,6 +51,18 @@ test('a million lines keep only a bounded head and tail and count the rest', () 
 test('one endless line is capped', () => {
   const text = new StreamText({ maxLineChars: 100 });
   for (let i = 0; i < 1000; i++) text.append('x'.repeat(1000));
-  assert.equal(text.current.length, 100);
-  assert.equal(text.omittedChars, 1_000_000 - 100);
+  assert.equal(text.current.length, 50); // the rest of the 100 is room for the note
+  assert.equal(text.omittedChars, 1_000_000 - 50);
+  // What is shown says the line was cut, while it grows and once it has ended.
+  assert.ok(text.toString().endsWith('x'.repeat(50) + ' … 999,950 more characters on this line not shown'));
+  text.append('\nnext\n');
+  const stored = `${'x'.repeat(50)} … 999,950 more characters on this line not shown\nnext\n`;
+  assert.equal(text.toString(), stored);
+  // Read back (a reload shows the stored text): the cut line is not cut again.
+  const reloaded = new StreamText({ maxLineChars: 100 });
+  reloaded.append(stored);
+  assert.equal(reloaded.toString(), stored);
+  // A carriage return starts the line afresh, cut count included.
+  text.append('y'.repeat(150) + '\rshort');
+  assert.ok(text.toString().endsWith('\nshort'));
 });

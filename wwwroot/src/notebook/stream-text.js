@@ -6,6 +6,7 @@
 export const HEAD_LINES = 200;
 export const TAIL_LINES = 800;
 export const MAX_LINE_CHARS = 10_000;
+const NOTE_ROOM = 100; // characters for "… N more characters on this line not shown"
 
 export class StreamText {
   constructor({ headLines = HEAD_LINES, tailLines = TAIL_LINES, maxLineChars = MAX_LINE_CHARS } = {}) {
@@ -15,6 +16,7 @@ export class StreamText {
     this.head = [];
     this.tail = [];
     this.current = '';
+    this.currentDropped = 0; // characters of the current line past maxLineChars
     this.carriageReturn = false; // a \r was seen: the next text replaces the current line
     this.omittedLines = 0;
     this.omittedChars = 0;
@@ -31,22 +33,37 @@ export class StreamText {
         if (j > 0) this.carriageReturn = true;
         const segment = segments[j];
         if (segment.length === 0) continue;
-        if (this.carriageReturn) { this.current = ''; this.carriageReturn = false; }
+        if (this.carriageReturn) { this.current = ''; this.currentDropped = 0; this.carriageReturn = false; }
         this.#addToLine(segment);
       }
     }
   }
 
   #addToLine(segment) {
-    const room = this.maxLineChars - this.current.length;
-    if (room >= segment.length) { this.current += segment; return; }
-    if (room > 0) this.current += segment.slice(0, room);
-    this.omittedChars += segment.length - Math.max(room, 0);
+    if (this.currentDropped === 0 && this.current.length + segment.length <= this.maxLineChars) {
+      this.current += segment;
+      return;
+    }
+    // A cut line keeps room for its note within maxLineChars, so the stored line, read back after a
+    // reload, is not cut a second time.
+    const keep = this.maxLineChars - Math.min(NOTE_ROOM, Math.floor(this.maxLineChars / 2));
+    const combined = this.current.length + segment.length;
+    this.current = this.current.length < keep ? this.current + segment.slice(0, keep - this.current.length) : this.current.slice(0, keep);
+    this.omittedChars += combined - this.current.length;
+    this.currentDropped += combined - this.current.length;
+  }
+
+  /** The current line as shown: a cut line says so, or a student would take it for the whole. */
+  get #shownCurrent() {
+    return this.currentDropped > 0
+      ? `${this.current} … ${this.currentDropped.toLocaleString('en')} more characters on this line not shown`
+      : this.current;
   }
 
   #finishLine() {
-    const line = this.current;
+    const line = this.#shownCurrent;
     this.current = '';
+    this.currentDropped = 0;
     this.carriageReturn = false;
     this.totalLines++;
     if (this.head.length < this.headLines) { this.head.push(line); return; }
@@ -68,13 +85,13 @@ export class StreamText {
     const text = this.head.join('\n');
     const trailing = this.tail.length === 0 && this.hiddenLines === 0;
     if (!trailing) return text + '\n';
-    return this.head.length ? text + '\n' + this.current : this.current;
+    return this.head.length ? text + '\n' + this.#shownCurrent : this.#shownCurrent;
   }
 
   tailText() {
     if (this.tail.length === 0 && this.hiddenLines === 0) return '';
     const tail = this.tail.length > this.tailLines ? this.tail.slice(this.tail.length - this.tailLines) : this.tail;
-    return tail.join('\n') + '\n' + this.current;
+    return tail.join('\n') + '\n' + this.#shownCurrent;
   }
 
   /** The text as stored in the notebook: head, a marker when lines were dropped, tail. */
