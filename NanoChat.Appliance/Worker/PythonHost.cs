@@ -30,8 +30,8 @@ public sealed class PythonHost
     }
 
     // Registers the embedded modules: appliance_magics, appliance_kernel and appliance now; the
-    // matplotlib backend, the chat generator and Shift+Tab help lazily (they import matplotlib, torch
-    // and inspect, which a cell may never need).
+    // matplotlib backend, the chat generator, Shift+Tab help and autoreload lazily (they import
+    // matplotlib, torch and inspect, which a cell may never need).
     private const string Bootstrap = """
         import sys, types, signal, importlib.machinery
         def _load(name):
@@ -84,7 +84,7 @@ public sealed class PythonHost
         _load("appliance_magics")
         _load("appliance_kernel")
         _load("appliance")
-        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help")))
+        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload")))
         sys.meta_path.insert(0, _RouteIPythonDisplay())
         # Where IPython is not installed, a stand-in for IPython.display (Worker/Python/ipython_display.py),
         # found after every real finder so that an installed IPython always wins.
@@ -122,7 +122,7 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
+            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
                 sources[module] = new PyString(ReadResource(resource));
             sources["IPython.core"] = new PyString("");
             sources["IPython.core.display"] = new PyString("from IPython.display import *\nfrom IPython.display import __all__\n");

@@ -10,7 +10,7 @@ import sys
 import time
 
 SUPPORTED_MAGICS = ("%time", "%%time", "%timeit", "%%timeit", "%%writefile", "%%bash", "%%sh", "%run", "%matplotlib",
-                    "%pip", "%cd", "%pwd", "%env")
+                    "%load_ext autoreload", "%autoreload", "%pip", "%cd", "%pwd", "%env")
 
 
 class MagicError(Exception):
@@ -163,6 +163,13 @@ def line_magic(name, argument, ns):
         timeit_statement(argument, ns)
     elif name == "run":
         run_script(argument, ns)
+    elif name in ("load_ext", "reload_ext"):
+        if argument.strip() != "autoreload":
+            raise MagicError("%%%s %s is not supported in this appliance: its only extension is autoreload" % (name, argument.strip()))
+        import appliance_autoreload  # noqa: F401  (loaded on first use)
+    elif name == "autoreload":
+        import appliance_autoreload
+        appliance_autoreload.magic(argument)
     elif name == "matplotlib":
         pass  # figures are always shown inline here
     elif name == "pip":

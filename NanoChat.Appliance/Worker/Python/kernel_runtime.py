@@ -272,6 +272,9 @@ def run_cell(execution_id, namespace_name, source):
     _running.set()
     try:
         _apply_gpu_fraction()
+        autoreload = sys.modules.get("appliance_autoreload")
+        if autoreload is not None and autoreload.enabled:
+            autoreload.check()
         stripped = source.lstrip()
         wanted_help = help_request(source)
         if stripped.startswith("%%"):
