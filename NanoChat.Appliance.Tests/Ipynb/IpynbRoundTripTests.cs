@@ -60,6 +60,17 @@ public sealed partial class IpynbRoundTripTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_file_may_be_sent_as_plain_application_json_but_not_as_text()
+    {
+        var json = IpynbFixtures.Read("course-lecture.ipynb");
+        var asJson = await _user.Http.PostAsync($"/api/projects/{_projectId}/ipynb", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, asJson.StatusCode);
+        var asText = await _user.Http.PostAsync($"/api/projects/{_projectId}/ipynb", new StringContent(json, System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, asText.StatusCode);
+        Assert.Contains("does not take a body of that Content-Type", (string?)(await asText.ReadJsonAsync())["detail"]);
+    }
+
+    [Fact]
     public async Task Every_output_type_and_mime_kind_survives_the_round_trip()
     {
         var imported = await ImportAsync(IpynbFixtures.Read("course-lecture.ipynb"));

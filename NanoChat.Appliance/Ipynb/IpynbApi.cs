@@ -21,7 +21,8 @@ public static class IpynbApi
     {
         app.MapPost("/api/projects/{projectId:long}/ipynb", Import)
             .RequireAuthorization().WithTags("Notebooks")
-            .Accepts<byte[]>(MediaType, "multipart/form-data");
+            // An .ipynb is JSON: `curl -H 'Content-Type: application/json' --data-binary @x.ipynb` is natural.
+            .Accepts<byte[]>(MediaType, "application/json", "multipart/form-data");
 
         app.MapGet("/api/notebooks/{id:long}/ipynb", (long id, HttpContext http, NotebookStore notebooks) =>
             notebooks.Find(http.User.Id(), id) is { } notebook

@@ -44,7 +44,7 @@ public static class ErrorHandling
         StatusCodes.Status404NotFound => "That was not found.",
         StatusCodes.Status405MethodNotAllowed => "That method is not allowed here.",
         StatusCodes.Status413PayloadTooLarge => "The request body is larger than this appliance accepts.",
-        StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+        StatusCodes.Status415UnsupportedMediaType => "This route does not take a body of that Content-Type (JSON routes take application/json).",
         _ => ReasonFor(status),
     };
 }
