@@ -50,6 +50,18 @@ public sealed class ExecutionOutputsTests : IDisposable
     }
 
     [Fact]
+    public void Update_display_replaces_the_outputs_with_that_id_and_nothing_else()
+    {
+        static JsonObject Shown(string html, string? id) => id is null ? Html(html)
+            : Execution.Event("display", ("outputType", "display_data"), ("data", new JsonObject { ["text/html"] = html }), ("metadata", new JsonObject()), ("displayId", id));
+        var update = Execution.Event("update_display", ("outputType", "display_data"), ("data", new JsonObject { ["text/html"] = "<p>epoch 2</p>" }), ("metadata", new JsonObject()), ("displayId", "bar"));
+        var elsewhere = Execution.Event("update_display", ("outputType", "display_data"), ("data", new JsonObject { ["text/html"] = "<p>lost</p>" }), ("metadata", new JsonObject()), ("displayId", "in another cell"));
+        var outputs = StoredOutputs(Shown("<p>epoch 1</p>", "bar"), Shown("<p>other</p>", null), Shown("<p>copy</p>", "bar"), update, elsewhere);
+        Assert.Equal("html:<p>epoch 2</p> | html:<p>other</p> | html:<p>epoch 2</p>", Summary(outputs));
+        Assert.DoesNotContain("displayId", outputs.ToJsonString(), StringComparison.Ordinal); // transient, as in nbformat
+    }
+
+    [Fact]
     public void Past_the_output_cap_a_clear_cannot_wipe_the_notice_that_output_stopped()
     {
         var path = Path.Combine(_folder, "capped.log");

@@ -41,13 +41,9 @@ public sealed class IPythonDisplayTests
             display(Math(r"\alpha^2"), Image("plot.png", width=120), JSON({"loss": 1.5}))
             display({"text/plain": "raw bundle"}, raw=True)
             display(HTML("<i>dropped</i>"), exclude=["text/html"])
-            try:
-                display(1, display_id=True)
-            except NotImplementedError as error:
-                print("refused:", error)
             """);
         Assert.Equal("ok", run.Status);
-        Assert.StartsWith("None True True <appliance>/IPython/__init__.py\nrefused: display(display_id=...) (updating an output in place) is not supported", run.Stdout);
+        Assert.Equal("None True True <appliance>/IPython/__init__.py\n", run.Stdout);
         var displays = run.Displays.Select(d => (JsonObject)d["data"]!).ToList();
         Assert.Equal("<b>bold</b>", (string?)displays[0]["text/html"]);
         Assert.Equal("# Title", (string?)displays[1]["text/markdown"]);
@@ -94,6 +90,34 @@ public sealed class IPythonDisplayTests
         // The notebook's own display() and `from appliance import clear_output` are the same functions.
         var builtin = await session.RunAsync("from appliance import clear_output as c\nimport IPython.display as d\nprint(display is d.display, c is d.clear_output)");
         Assert.Equal("True True\n", builtin.Stdout);
+    }
+
+    [Fact]
+    public async Task A_display_id_output_is_replaced_in_place_in_its_own_cell_and_from_a_later_one()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var run = await session.RunAsync("""
+            from IPython.display import display, update_display, DisplayHandle
+            handle = display("epoch 1", display_id=True)
+            display("unrelated")
+            handle.update("epoch 2")
+            named = display("waiting", display_id="status")
+            print(type(handle) is DisplayHandle, named.display_id)
+            """);
+        Assert.Equal("ok", run.Status);
+        Assert.Equal("True status\n", run.Stdout);
+        var shown = run.Events.Where(e => (string?)e.Data["type"] is "display" or "update_display").Select(e => e.Data).ToList();
+        Assert.Equal(new[] { "display", "display", "update_display", "display" }, shown.Select(e => (string)e["type"]!));
+        Assert.Equal((string?)shown[0]["displayId"], (string?)shown[2]["displayId"]);
+        Assert.Null(shown[1]["displayId"]);
+        // The stored copy of this cell shows the updated value where the first one was.
+        var stored = (await (await session.Http.GetAsync($"/api/executions/{run.ExecutionId}")).ReadJsonAsync())["outputs"]!.AsArray();
+        Assert.Equal(new[] { "'epoch 2'", "'unrelated'", "'waiting'" }, stored.Where(o => (string?)o!["output_type"] == "display_data").Select(o => (string)o!["data"]!["text/plain"]!));
+
+        // A later cell updates the output of this one (the page finds it by its id); update=True is the same.
+        var later = await session.RunAsync("update_display('ready', display_id='status')\ndisplay('again', display_id='status', update=True)");
+        Assert.Equal(new[] { "status", "status" }, later.Events.Where(e => (string?)e.Data["type"] == "update_display").Select(e => (string)e.Data["displayId"]!));
+        Assert.Empty(later.Displays);
     }
 
     [Fact]

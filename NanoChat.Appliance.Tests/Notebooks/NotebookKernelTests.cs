@@ -352,6 +352,30 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
     }
 
     [BrowserFact]
+    public async Task A_later_cell_replaces_an_output_shown_with_a_display_id_and_the_change_is_saved()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Display ids",
+            new { type = "code", source = "status = display('waiting for data', display_id=True)" },
+            new { type = "code", source = "status.update('data loaded')" });
+        var page = await session.OpenAsync(id);
+        await Cell(page, 0).Locator(".cm-content").ClickAsync();
+        await page.Keyboard.PressAsync("Shift+Enter");
+        await WaitStateAsync(page, 0, "done");
+        Assert.Equal("'waiting for data'", await Cell(page, 0).Locator(".output-result").TextContentAsync());
+
+        await page.Keyboard.PressAsync("Shift+Enter");
+        await WaitStateAsync(page, 1, "done");
+        Assert.Equal("'data loaded'", await Cell(page, 0).Locator(".output-result").TextContentAsync());
+        Assert.Equal(0, await Cell(page, 1).Locator(".output").CountAsync());
+
+        await EditorSession.WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await EditorSession.WaitReadyAsync(page);
+        Assert.Equal("'data loaded'", await Cell(page, 0).Locator(".output-result").TextContentAsync());
+    }
+
+    [BrowserFact]
     public async Task Long_output_keeps_head_and_tail_and_the_full_log_downloads()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);

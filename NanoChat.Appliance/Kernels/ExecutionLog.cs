@@ -36,7 +36,7 @@ public sealed class ExecutionLog
     public long LastSequence { get; private set; }
     public bool Completed { get; private set; }
 
-    /// <summary>Appends an event. Output (stdout/stderr/display/clear_output) past the cap is dropped; done and errors always fit.</summary>
+    /// <summary>Appends an event. Output (stdout/stderr/display/update_display/clear_output) past the cap is dropped; done and errors always fit.</summary>
     public void Append(JsonObject evt)
     {
         lock (_lock)
@@ -45,7 +45,7 @@ public sealed class ExecutionLog
                 return;
             var type = (string?)evt["type"];
             // clear_output counts as output: past the cap it would wipe the notice saying why output stopped.
-            var isOutput = type is "stdout" or "stderr" or "display" or "clear_output";
+            var isOutput = type is "stdout" or "stderr" or "display" or "update_display" or "clear_output";
             if (isOutput && _capped)
                 return;
             if (isOutput && Bytes > _maxBytes)

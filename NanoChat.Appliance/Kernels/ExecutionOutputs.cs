@@ -6,8 +6,8 @@ namespace NanoChat.Appliance.Kernels;
 /// <summary>
 /// Turns an execution log into what a notebook keeps for the cell: nbformat v4 outputs where stream
 /// text is bounded to a head and a tail (with a marker saying how much was left out and where the
-/// full log is) and the number of rich outputs is capped. clear_output events apply as in Jupyter, so
-/// a live-updating cell keeps only its last state. The full log stays on disk.
+/// full log is) and the number of rich outputs is capped. clear_output and update_display events apply
+/// as in Jupyter, so a live-updating cell keeps only its last state. The full log stays on disk.
 /// </summary>
 public static class ExecutionOutputs
 {
@@ -20,6 +20,7 @@ public static class ExecutionOutputs
         var streams = new Dictionary<string, BoundedText>();
         var displays = 0;
         var clearOnNextOutput = false;
+        var byDisplayId = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal); // display(display_id=…) outputs, for update_display
         if (record.LogPath.Length > 0 && File.Exists(record.LogPath))
         {
             foreach (var line in File.ReadLines(record.LogPath))
@@ -35,6 +36,7 @@ public static class ExecutionOutputs
                 {
                     outputs.Clear();
                     streams.Clear();
+                    byDisplayId.Clear();
                     displays = 0;
                     clearOnNextOutput = false;
                 }
@@ -57,6 +59,16 @@ public static class ExecutionOutputs
                         if ((string?)output["output_type"] == "execute_result")
                             output["execution_count"] = record.ExecutionCount;
                         outputs.Add(output);
+                        if ((string?)evt["displayId"] is { } shownId)
+                            (byDisplayId.TryGetValue(shownId, out var shown) ? shown : byDisplayId[shownId] = []).Add(output);
+                        break;
+                    case "update_display" when (string?)evt["displayId"] is { } updatedId && byDisplayId.TryGetValue(updatedId, out var targets):
+                        // Within this execution; an output of another cell is the page's to update (it saves the notebook).
+                        foreach (var target in targets)
+                        {
+                            target["data"] = evt["data"]?.DeepClone();
+                            target["metadata"] = evt["metadata"]?.DeepClone() ?? new JsonObject();
+                        }
                         break;
                     case "error":
                         outputs.Add(new JsonObject { ["output_type"] = "error", ["ename"] = evt["ename"]?.DeepClone(), ["evalue"] = evt["evalue"]?.DeepClone(), ["traceback"] = evt["traceback"]?.DeepClone() });

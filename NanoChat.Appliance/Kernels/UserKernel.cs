@@ -334,7 +334,12 @@ public sealed class UserKernel
                 execution.Log.Append(Execution.Event(stream.Name == "stderr" ? "stderr" : "stdout", ("text", stream.Text)));
                 break;
             case DisplayNotification display:
-                execution.Log.Append(Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata)));
+                execution.Log.Append(display.DisplayId is { } displayId
+                    ? Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata), ("displayId", displayId))
+                    : Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata)));
+                break;
+            case UpdateDisplayNotification update:
+                execution.Log.Append(Execution.Event("update_display", ("outputType", update.OutputType), ("data", update.Data), ("metadata", update.Metadata), ("displayId", update.DisplayId)));
                 break;
             case InputRequestNotification input:
                 execution.MarkAwaitingInput(); // first: a page may answer as soon as the event is in the log

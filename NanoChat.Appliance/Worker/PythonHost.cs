@@ -29,7 +29,7 @@ public sealed class PythonHost
         _send = send;
     }
 
-    // Registers the embedded modules: appliance_magics, appliance_kernel and appliance now; the
+    // Registers the embedded modules: appliance_magics, appliance_display, appliance_kernel and appliance now; the
     // matplotlib backend, the chat generator, Shift+Tab help and autoreload lazily (they import
     // matplotlib, torch and inspect, which a cell may never need).
     private const string Bootstrap = """
@@ -78,10 +78,11 @@ public sealed class PythonHost
             def exec_module(self, module):
                 self._loader.exec_module(module)
                 kernel = sys.modules["appliance_kernel"]
-                for name in ("display", "clear_output"):
+                for name in ("display", "clear_output", "update_display", "DisplayHandle"):
                     if hasattr(module, name):
                         setattr(module, name, getattr(kernel, name))
         _load("appliance_magics")
+        _load("appliance_display")
         _load("appliance_kernel")
         _load("appliance")
         sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload")))
@@ -122,7 +123,7 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
+            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
                 sources[module] = new PyString(ReadResource(resource));
             sources["IPython.core"] = new PyString("");
             sources["IPython.core.display"] = new PyString("from IPython.display import *\nfrom IPython.display import __all__\n");
@@ -274,8 +275,9 @@ public sealed class PythonHost
         KernelMessage message = kind switch
         {
             "display" => new DisplayNotification(id, (string?)payload["outputType"] ?? "display_data",
-                payload["data"]?.AsObject() is { } data ? (JsonObject)data.DeepClone() : [],
-                payload["metadata"]?.AsObject() is { } metadata ? (JsonObject)metadata.DeepClone() : []),
+                ObjectOrEmpty(payload["data"]), ObjectOrEmpty(payload["metadata"]), (string?)payload["displayId"]),
+            "update_display" => new UpdateDisplayNotification(id, (string?)payload["outputType"] ?? "display_data",
+                ObjectOrEmpty(payload["data"]), ObjectOrEmpty(payload["metadata"]), (string?)payload["displayId"] ?? ""),
             "clear_output" => new ClearOutputNotification(id, (bool?)payload["wait"] ?? false),
             "input_request" => new InputRequestNotification(id, (string?)payload["prompt"] ?? ""),
             "error" => new ErrorNotification(id, (string?)payload["ename"] ?? "Error", (string?)payload["evalue"] ?? "",
@@ -284,6 +286,8 @@ public sealed class PythonHost
         };
         _send(message);
     }
+
+    private static JsonObject ObjectOrEmpty(JsonNode? node) => node is JsonObject value ? (JsonObject)value.DeepClone() : [];
 
     private static string ReadResource(string name)
     {

@@ -23,6 +23,8 @@ public sealed class KernelFramingTests
         { new StartedNotification(42, "3.11.2", "/usr/bin/python3"), """{"type":"started","pid":42,"pythonVersion":"3.11.2","executable":"/usr/bin/python3"}""" },
         { new StreamNotification("e1", "stderr", "line\n"), """{"type":"stream","id":"e1","name":"stderr","text":"line\n"}""" },
         { new InputRequestNotification("e1", "Name? "), """{"type":"input_request","id":"e1","prompt":"Name? "}""" },
+        { new DisplayNotification("e1", "display_data", new JsonObject { ["text/plain"] = "a" }, [], "d7"), """{"type":"display","id":"e1","outputType":"display_data","data":{"text/plain":"a"},"metadata":{},"displayId":"d7"}""" },
+        { new UpdateDisplayNotification("e1", "display_data", new JsonObject { ["text/plain"] = "b" }, [], "d7"), """{"type":"update_display","id":"e1","outputType":"display_data","data":{"text/plain":"b"},"metadata":{},"displayId":"d7"}""" },
         { new ClearOutputNotification("e1", true), """{"type":"clear_output","id":"e1","wait":true}""" },
         { new ErrorNotification("e1", "ValueError", "bad", ["a", "b"]), """{"type":"error","id":"e1","ename":"ValueError","evalue":"bad","traceback":["a","b"]}""" },
         { new DoneNotification("e1", "ok", 7, 12), """{"type":"done","id":"e1","status":"ok","executionCount":7,"durationMs":12}""" },

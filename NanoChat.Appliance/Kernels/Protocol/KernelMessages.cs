@@ -27,8 +27,11 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //   started   {pid, pythonVersion, executable}  Python is initialised and the worker takes commands.
 //   stream    {id, name, text}       a batch of stdout/stderr text (name "stdout"|"stderr"), captured at
 //                                    the file-descriptor level, sent about every 20 ms or 64 KiB.
-//   display   {id, outputType, data, metadata}  a Jupyter MIME bundle; outputType is "display_data"
-//                                    (display(), matplotlib figures) or "execute_result" (last expression).
+//   display   {id, outputType, data, metadata, displayId?}  a Jupyter MIME bundle; outputType is
+//                                    "display_data" (display(), matplotlib figures) or "execute_result"
+//                                    (last expression); displayId when display(display_id=...) may replace it.
+//   update_display {id, outputType, data, metadata, displayId}  replaces every output shown with that
+//                                    displayId, in whichever cell of the notebook it is.
 //   clear_output {id, wait}          clear_output(): the cell's output so far is replaced; wait true: only
 //                                    once the next output arrives (a live plot does not flicker).
 //   input_request {id, prompt}       input() in execution `id` waits for a line from the student.
@@ -51,6 +54,7 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 [JsonDerivedType(typeof(StartedNotification), "started")]
 [JsonDerivedType(typeof(StreamNotification), "stream")]
 [JsonDerivedType(typeof(DisplayNotification), "display")]
+[JsonDerivedType(typeof(UpdateDisplayNotification), "update_display")]
 [JsonDerivedType(typeof(ClearOutputNotification), "clear_output")]
 [JsonDerivedType(typeof(InputRequestNotification), "input_request")]
 [JsonDerivedType(typeof(ErrorNotification), "error")]
@@ -69,7 +73,9 @@ public sealed record ShutdownCommand : KernelMessage;
 
 public sealed record StartedNotification(int Pid, string PythonVersion, string Executable) : KernelMessage;
 public sealed record StreamNotification(string Id, string Name, string Text) : KernelMessage;
-public sealed record DisplayNotification(string Id, string OutputType, JsonObject Data, JsonObject Metadata) : KernelMessage;
+public sealed record DisplayNotification(string Id, string OutputType, JsonObject Data, JsonObject Metadata,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisplayId = null) : KernelMessage;
+public sealed record UpdateDisplayNotification(string Id, string OutputType, JsonObject Data, JsonObject Metadata, string DisplayId) : KernelMessage;
 public sealed record ClearOutputNotification(string Id, bool Wait) : KernelMessage;
 public sealed record InputRequestNotification(string Id, string Prompt) : KernelMessage;
 public sealed record ErrorNotification(string Id, string Ename, string Evalue, IReadOnlyList<string> Traceback) : KernelMessage;

@@ -8,13 +8,15 @@ import sys
 
 _kernel = sys.modules["appliance_kernel"]
 
-__all__ = ["display", "clear_output", "DisplayObject", "HTML", "Markdown", "Latex", "Math", "SVG",
-           "JSON", "Image"]
+__all__ = ["display", "clear_output", "update_display", "DisplayHandle", "DisplayObject", "HTML", "Markdown",
+           "Latex", "Math", "SVG", "JSON", "Image"]
 
 
 # The same functions the kernel gives every notebook (kernel_runtime.py), so both spellings agree.
 display = _kernel.display
 clear_output = _kernel.clear_output
+update_display = _kernel.update_display
+DisplayHandle = _kernel.DisplayHandle
 
 
 class DisplayObject:

@@ -20,6 +20,9 @@ import time
 # with no display and no error never needs them, so a worker start no longer pays for them.
 
 from appliance_magics import MagicError, cell_magic, expand, help_request, line_magic, shell, transform  # noqa: F401  (used by transformed cells)
+# Rich output lives in kernel_display.py; re-exported, as appliance.py, IPython.display and the
+# routing of a real IPython take display() and clear_output() from this module.
+from appliance_display import DisplayHandle, clear_output, display, display_value, flush_figures, mime_bundle, update_display  # noqa: F401
 
 _host = None            # the .NET side: _host.Emit(kind, json_text), set by install()
 _namespaces = {}        # namespace name -> globals dict (one per notebook)
@@ -98,97 +101,6 @@ def namespace(name):
     return ns
 
 
-# ---------------------------------------------------------------- rich output
-
-def mime_bundle(value):
-    """The value's Jupyter MIME bundle and display metadata (e.g. an image's width): (data, metadata)."""
-    data, metadata = {}, {}
-    method = getattr(value, "_repr_mimebundle_", None)
-    if callable(method):
-        try:
-            bundle = method()
-            if isinstance(bundle, tuple):
-                bundle, extra = bundle[0], bundle[1] if len(bundle) > 1 else None
-                if isinstance(extra, dict):
-                    metadata.update(extra)
-            if isinstance(bundle, dict):
-                data.update(bundle)
-        except Exception:
-            pass
-    for mime, name in (("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_"),
-                       ("image/svg+xml", "_repr_svg_"), ("image/png", "_repr_png_"),
-                       ("image/jpeg", "_repr_jpeg_"), ("text/latex", "_repr_latex_"),
-                       ("application/json", "_repr_json_")):
-        if mime in data:
-            continue
-        method = getattr(value, name, None)
-        if not callable(method):
-            continue
-        try:
-            result = method()
-        except Exception:
-            continue
-        if isinstance(result, tuple):
-            result = result[0]
-        if result is None:
-            continue
-        if isinstance(result, bytes):
-            import base64
-            result = base64.b64encode(result).decode("ascii")
-        data[mime] = result
-    figure = _matplotlib_figure_png(value)
-    if figure is not None:
-        data["image/png"] = figure
-    if "text/plain" not in data:
-        data["text/plain"] = repr(value)
-    return data, metadata
-
-
-def _matplotlib_figure_png(value):
-    module = sys.modules.get("matplotlib.figure")
-    if module is None or not isinstance(value, module.Figure):
-        return None
-    import base64
-    buffer = io.BytesIO()
-    value.savefig(buffer, format="png", bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def display(*objs, include=None, exclude=None, metadata=None, raw=False, clear=False, display_id=None, **kwargs):
-    """Shows each object in the cell's output in its richest form, like IPython's display().
-
-    raw=True: each object is already a MIME bundle (dict). include/exclude: MIME types to keep or
-    drop. clear=True: clear the output first (as clear_output(wait=True)).
-    """
-    if display_id is not None:
-        # Updating an output in place needs Jupyter's update_display_data, which the appliance does
-        # not have; failing loudly beats a second copy the notebook did not expect.
-        raise NotImplementedError("display(display_id=...) (updating an output in place) is not supported in "
-                                  "this appliance: call clear_output(wait=True) and display the new value instead")
-    if clear:
-        clear_output(wait=True)
-    for value in objs:
-        display_value(value, raw=raw, include=include, exclude=exclude, metadata=metadata)
-
-
-def display_value(value, raw=False, output_type="display_data", include=None, exclude=None, metadata=None):
-    data, found = (dict(value), {}) if raw and isinstance(value, dict) else mime_bundle(value)
-    if include:
-        data = {mime: content for mime, content in data.items() if mime in include}
-    if exclude:
-        data = {mime: content for mime, content in data.items() if mime not in exclude}
-    emit("display", {"outputType": output_type, "data": data, "metadata": {**found, **(metadata or {})}})
-
-
-def clear_output(wait=False):
-    """Clears the cell's output so far; with wait=True only when the next output arrives (no flicker).
-
-    The pattern for a live plot or progress line: in a loop, clear_output(wait=True), then print or
-    plt.show() the new state.
-    """
-    emit("clear_output", {"wait": bool(wait)})
-
-
 # ---------------------------------------------------------------- input()
 
 _input_box = None       # while input() waits: {"id", "event", "value"}; the reader thread fills it
@@ -223,22 +135,6 @@ def deliver_input(execution_id, value):
         raise LookupError("no input() is waiting in execution %s" % execution_id)
     box["value"] = value
     box["event"].set()
-
-
-def flush_figures():
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is None:
-        return
-    import base64
-    for number in pyplot.get_fignums():
-        figure = pyplot.figure(number)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", bbox_inches="tight")
-        width, height = figure.get_size_inches() * figure.dpi
-        emit("display", {"outputType": "display_data", "metadata": {},
-                         "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-                                  "text/plain": "<Figure size %dx%d with %d Axes>" % (width, height, len(figure.axes))}})
-    pyplot.close("all")
 
 
 # ---------------------------------------------------------------- running a cell

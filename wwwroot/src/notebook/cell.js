@@ -49,6 +49,7 @@ export class Cell {
     this.outputs = new OutputArea(li.querySelector('.outputs'), {
       onLogRequested: (id) => this.page.downloadLog(id),
       onInput: (id, value) => this.page.answerInput(id, value),
+      onUpdateDisplay: (displayId, output) => this.page.updateDisplay(displayId, output),
     });
     this.editor = createEditor(li.querySelector('.cell-editor'), {
       source,

@@ -285,6 +285,13 @@ export class NotebookPage {
     this.changed();
   }
 
+  /** update_display from a running cell: the output with that display id may be in any cell. */
+  updateDisplay(displayId, output) {
+    let replaced = false;
+    for (const cell of this.cells) replaced = cell.outputs.replaceDisplay(displayId, output) || replaced;
+    if (replaced) this.changed();
+  }
+
   /** The student's line for input() in a running cell; rejects with the server's sentence (e.g. 409). */
   answerInput(executionId, value) { return api('POST', `/api/executions/${executionId}/input`, { value }); }
 

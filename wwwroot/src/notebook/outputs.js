@@ -29,10 +29,11 @@ export function setTerminalText(element, text) {
 }
 
 export class OutputArea {
-  constructor(element, { onLogRequested, onInput } = {}) {
+  constructor(element, { onLogRequested, onInput, onUpdateDisplay } = {}) {
     this.element = element;
     this.onLogRequested = onLogRequested;
     this.onInput = onInput;
+    this.onUpdateDisplay = onUpdateDisplay; // update_display may target any cell: the page fans it out
     this.items = []; // {kind:'stream', name, text: StreamText, dom} | {kind:'rich'|'error'|'note', output} | {kind:'input', prompt}
     this.pending = [];
     this.frame = 0;
@@ -105,8 +106,14 @@ export class OutputArea {
         break;
       case 'stdout': case 'stderr': this.#appendStream(event.type, event.text ?? ''); break;
       case 'display':
-        this.#addRich({ output_type: event.outputType ?? 'display_data', data: event.data ?? {}, metadata: event.metadata ?? {} });
+        this.#addRich({ output_type: event.outputType ?? 'display_data', data: event.data ?? {}, metadata: event.metadata ?? {} }, event.displayId);
         break;
+      case 'update_display': {
+        const output = { output_type: 'display_data', data: event.data ?? {}, metadata: event.metadata ?? {} };
+        if (this.onUpdateDisplay) this.onUpdateDisplay(event.displayId, output);
+        else this.replaceDisplay(event.displayId, output);
+        break;
+      }
       case 'error':
         this.items.push({ kind: 'error', output: { output_type: 'error', ename: event.ename ?? 'Error', evalue: event.evalue ?? '', traceback: event.traceback ?? [] } });
         break;
@@ -175,10 +182,28 @@ export class OutputArea {
     this.items.push({ kind: 'stream', name, text: stream, dirty: true });
   }
 
-  #addRich(output) {
+  #addRich(output, displayId) {
     if (this.richCount >= MAX_RICH_OUTPUTS) { this.richOmitted++; return; }
     this.richCount++;
-    this.items.push({ kind: 'rich', output });
+    this.items.push({ kind: 'rich', output, displayId });
+  }
+
+  /** update_display: every output shown with that display id gets the new content, in place. */
+  replaceDisplay(displayId, output) {
+    if (!displayId) return false;
+    let replaced = false;
+    for (const item of this.items) {
+      if (item.kind !== 'rich' || item.displayId !== displayId) continue;
+      item.output = { ...output, output_type: item.output.output_type };
+      if (item.dom) {
+        forgetOutputFrames(item.dom);
+        const fresh = this.#createElement(item);
+        item.dom.replaceWith(fresh);
+        item.dom = fresh;
+      }
+      replaced = true;
+    }
+    return replaced;
   }
 
   /** Brings the DOM in line with this.items: new items get elements, changed streams re-render. */
