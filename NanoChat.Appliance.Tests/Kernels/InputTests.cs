@@ -66,6 +66,10 @@ public sealed class InputTests
         Assert.Equal("Your name? Ada 🙂\nhello Ada 🙂\n", run.Stdout);
         Assert.Equal("'Ada 🙂'", run.Result);
         Assert.Equal("Your name? ", (string?)run.Events.Single(e => (string?)e.Data["type"] == "input_request").Data["prompt"]);
+        // Every tab following the run learns the question was answered, before the echo arrives.
+        var types = run.Events.Select(e => (string)e.Data["type"]!).ToList();
+        Assert.Equal(types.IndexOf("input_request") + 1, types.IndexOf("input_reply"));
+        Assert.Single(types, type => type == "input_reply");
         // The stored copy reads as in a terminal: the prompt and the answer are in the output.
         var stored = await (await session.Http.GetAsync($"/api/executions/{id}")).ReadJsonAsync();
         Assert.Equal("Your name? Ada 🙂\nhello Ada 🙂\n", (string?)stored["outputs"]![0]!["text"]);

@@ -124,6 +124,8 @@ public sealed class UserKernel
         }
         if (running is null || running.Id != executionId || worker is null || !running.TryClaimInput())
             return false;
+        // Tells every tab following this run that the question is answered (their fields go).
+        running.Log.Append(Execution.Event("input_reply"));
         await worker.SendAsync(new InputReplyCommand(running.Key, value));
         return true;
     }

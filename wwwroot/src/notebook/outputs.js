@@ -34,7 +34,8 @@ export class OutputArea {
     this.onLogRequested = onLogRequested;
     this.onInput = onInput;
     this.onUpdateDisplay = onUpdateDisplay; // update_display may target any cell: the page fans it out
-    this.items = []; // {kind:'stream', name, text: StreamText, dom} | {kind:'rich'|'error'|'note', output} | {kind:'input', prompt}
+    this.items = []; // {kind:'stream', name, text: StreamText, dom} | {kind:'rich'|'error'|'note', output}
+    this.question = null; // input() waiting for an answer: {prompt, executionId, dom}, always shown last
     this.pending = [];
     this.frame = 0;
     this.executionId = null;
@@ -47,6 +48,7 @@ export class OutputArea {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.pending = [];
+    this.#dropInputField();
     this.#clearItems();
     this.executionId = null;
   }
@@ -54,7 +56,7 @@ export class OutputArea {
   /** What is shown goes; the execution being followed and its queued events stay (clear_output). */
   #clearItems() {
     forgetOutputFrames(this.element);
-    this.element.replaceChildren();
+    this.element.replaceChildren(...(this.question?.dom ? [this.question.dom] : [])); // a pending question stays
     this.items = [];
     this.richCount = 0;
     this.richOmitted = 0;
@@ -95,10 +97,11 @@ export class OutputArea {
   #applyEvent(event) {
     // clear_output(wait=True) clears when the next output arrives, so a live plot never flickers empty.
     if (this.clearOnNextOutput && ['stdout', 'stderr', 'display', 'error'].includes(event.type)) this.#clearItems();
-    // An input() field lasts until the cell moves on: its echo, an interrupt, the end of the run.
-    if (event.type !== 'execution' && event.type !== 'status') this.#dropInputField();
+    // An input() field lasts until it is answered (here or in another tab), or the run ends or fails;
+    // output from a thread meanwhile must not take it away.
+    if (['input_reply', 'error', 'done'].includes(event.type)) this.#dropInputField();
     switch (event.type) {
-      case 'input_request': this.items.push({ kind: 'input', prompt: event.prompt ?? '', executionId: this.executionId }); break;
+      case 'input_request': this.question = { prompt: event.prompt ?? '', executionId: this.executionId, dom: null }; break;
       case 'execution': this.executionId = event.executionId ?? this.executionId; break;
       case 'clear_output':
         if (event.wait) this.clearOnNextOutput = true;
@@ -125,10 +128,8 @@ export class OutputArea {
   }
 
   #dropInputField() {
-    const field = this.items.find((item) => item.kind === 'input');
-    if (!field) return;
-    field.dom?.remove();
-    this.items = this.items.filter((item) => item !== field);
+    this.question?.dom?.remove();
+    this.question = null;
   }
 
   #inputField(item) {
@@ -211,11 +212,12 @@ export class OutputArea {
     for (const item of this.items) {
       if (!item.dom) {
         item.dom = this.#createElement(item);
-        this.element.append(item.dom);
+        this.element.insertBefore(item.dom, this.question?.dom ?? null); // output a thread prints goes above the question
       }
       if (item.kind === 'stream' && item.dirty) { this.#renderStream(item); item.dirty = false; }
     }
-    this.element.hidden = this.items.length === 0;
+    if (this.question && !this.question.dom) this.element.append(this.question.dom = this.#inputField(this.question));
+    this.element.hidden = this.items.length === 0 && !this.question;
   }
 
   #createElement(item) {
@@ -230,7 +232,6 @@ export class OutputArea {
       return pre;
     }
     if (item.kind === 'error') return renderError(item.output);
-    if (item.kind === 'input') return this.#inputField(item);
     if (item.kind === 'note') {
       const note = document.createElement('p');
       note.className = `output output-note output-note-${item.status}`;
@@ -271,7 +272,6 @@ export class OutputArea {
     const outputs = [];
     for (const item of this.items) {
       if (item.kind === 'stream') outputs.push({ output_type: 'stream', name: item.name, text: item.text.toString() });
-      else if (item.kind === 'input') continue; // asked live only; the echo of the answer is stdout
       else if (item.kind === 'note') outputs.push({ output_type: 'stream', name: 'stderr', text: item.text + '\n' });
       else outputs.push(item.output);
     }
