@@ -139,6 +139,19 @@ public sealed class KernelControlTests
     }
 
     [Fact]
+    public async Task A_question_nobody_answers_is_culled_like_an_idle_kernel_but_a_busy_cell_is_not()
+    {
+        await using var session = await KernelSession.StartAsync(options => options.Kernels.IdleCullMinutes = 0.02);
+        // Busy for three cull periods: never stopped while it computes.
+        var busy = await session.RunAsync("import time\nstarted = time.time()\nwhile time.time() - started < 4: pass\n'survived'");
+        Assert.Equal("'survived'", busy.Result);
+
+        var asking = await session.RunAsync("answer = input('Anyone? ')");
+        Assert.Equal("killed", asking.Status);
+        Assert.Contains("input() waited", (string?)asking.Error!["evalue"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Prestarted_kernel_answers_the_first_cell_quickly()
     {
         await using var session = await KernelSession.StartAsync();

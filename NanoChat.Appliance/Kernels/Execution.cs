@@ -30,6 +30,9 @@ public sealed class Execution(ExecutionRecord record, string code, ExecutionLog 
     /// <summary>input() in this execution asked for a line (an input_request event is in its log).</summary>
     public void MarkAwaitingInput() => Volatile.Write(ref _awaitingInput, 1);
 
+    /// <summary>input() asks and nobody has answered yet.</summary>
+    public bool AwaitingInput => Volatile.Read(ref _awaitingInput) == 1;
+
     /// <summary>Claims the pending input() for one answer; false if none waits or another tab answered first.</summary>
     public bool TryClaimInput() => Interlocked.Exchange(ref _awaitingInput, 0) == 1;
 

@@ -108,10 +108,15 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
             {
                 if (idle <= 0)
                     continue;
-                foreach (var kernel in _kernels.Values.Where(kernel => kernel.HasWorker && kernel.IsIdle && DateTimeOffset.UtcNow - kernel.LastActivity > TimeSpan.FromMinutes(idle)))
+                foreach (var kernel in _kernels.Values.Where(kernel => kernel.HasWorker && DateTimeOffset.UtcNow - kernel.LastActivity > TimeSpan.FromMinutes(idle)))
                 {
+                    var asking = kernel.WaitsOnlyForInput;
+                    if (!asking && !kernel.IsIdle)
+                        continue;
                     logger.LogInformation("Stopping the idle kernel of {User}.", kernel.Username);
-                    await kernel.StopAsync($"The kernel was stopped after {idle:0.##} minutes without activity, to free memory. Variables are lost.", startAgain: false);
+                    await kernel.StopAsync(asking
+                        ? $"The kernel was stopped after input() waited {idle:0.##} minutes for an answer, to free memory. Variables are lost."
+                        : $"The kernel was stopped after {idle:0.##} minutes without activity, to free memory. Variables are lost.", startAgain: false);
                 }
             }
         }

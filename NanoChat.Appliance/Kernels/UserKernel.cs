@@ -45,6 +45,19 @@ public sealed class UserKernel
         }
     }
 
+    /// <summary>
+    /// Nothing queued, and the running cell only waits for an answer to input(): for the idle culler
+    /// as good as idle (a prompt left in a closed tab must not hold the student's GPU memory forever).
+    /// </summary>
+    public bool WaitsOnlyForInput
+    {
+        get
+        {
+            lock (_lock)
+                return _running is { AwaitingInput: true } && _queue.Count == 0;
+        }
+    }
+
     public bool HasWorker => _worker is not null;
 
     public int Enqueue(Execution execution)
@@ -345,6 +358,7 @@ public sealed class UserKernel
                 break;
             case InputRequestNotification input:
                 execution.MarkAwaitingInput(); // first: a page may answer as soon as the event is in the log
+                LastActivity = DateTimeOffset.UtcNow; // the idle clock of an unanswered question starts now
                 execution.Log.Append(Execution.Event("input_request", ("prompt", input.Prompt)));
                 break;
             case ClearOutputNotification clear:
