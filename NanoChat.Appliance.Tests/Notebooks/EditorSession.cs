@@ -95,6 +95,13 @@ public sealed class EditorSession : IAsyncDisposable
     public static Task WaitSavedAsync(IPage page) =>
         page.WaitForSelectorAsync("#save-state[data-state='saved']");
 
+    /// <summary>The index-th cell of the open notebook.</summary>
+    public static ILocator Cell(IPage page, int index) => page.Locator(".cell").Nth(index);
+
+    /// <summary>Waits until the index-th cell's state (idle, queued, running, done, error) is the one given.</summary>
+    public static Task WaitStateAsync(IPage page, int index, string state, int timeoutMs = 60_000) =>
+        page.WaitForFunctionAsync($"() => document.querySelectorAll('.cell')[{index}]?.dataset.state === '{state}'", null, new() { Timeout = timeoutMs });
+
     public async ValueTask DisposeAsync()
     {
         foreach (var context in _contexts)

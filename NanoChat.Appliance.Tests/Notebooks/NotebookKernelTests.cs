@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using NanoChat.Appliance.Tests.Infrastructure;
+using static NanoChat.Appliance.Tests.Notebooks.EditorSession;
 
 namespace NanoChat.Appliance.Tests.Notebooks;
 
@@ -12,11 +13,6 @@ namespace NanoChat.Appliance.Tests.Notebooks;
 public sealed class NotebookKernelTests(BrowserFixture browser)
 {
     private const string SlowPrint = "import time\nfor i in range(6):\n    print(f'step {i}', flush=True)\n    time.sleep(0.4)";
-
-    private static ILocator Cell(IPage page, int index) => page.Locator(".cell").Nth(index);
-
-    private static Task WaitStateAsync(IPage page, int index, string state, int timeoutMs = 60_000) =>
-        page.WaitForFunctionAsync($"() => document.querySelectorAll('.cell')[{index}]?.dataset.state === '{state}'", null, new() { Timeout = timeoutMs });
 
     // A notebook whose first cell has run in the kernel, with the cursor in the empty second cell.
     private static async Task<IPage> RunFirstCellThenEditAnEmptyOneAsync(EditorSession session, string name, string firstSource)
@@ -282,101 +278,6 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         Assert.Equal(title, await page.TitleAsync());
         Assert.True(await page.EvaluateAsync<bool>("() => window.stolen === undefined"));
         await Screenshots.SaveAsync(page, "editor-rich-outputs");
-    }
-
-    [BrowserFact]
-    public async Task A_live_cell_using_clear_output_shows_only_its_latest_state_and_markdown_and_math_render()
-    {
-        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Live", new
-        {
-            type = "code",
-            source = "from IPython.display import clear_output, display, Markdown, Math\nimport time\n" +
-                "for step in range(5):\n    clear_output(wait=True)\n    print(f'step {step}')\n" +
-                "    display(Markdown(f'**loss** at step {step}'))\n    time.sleep(0.4)\n" +
-                "display(Math(r'\\frac{1}{2}'))",
-        });
-        var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-
-        // While it runs, each round replaces the last: never two rounds on the page at once.
-        await page.WaitForFunctionAsync("() => document.querySelector('.cell .output-stdout')?.textContent === 'step 2\\n'", null, new() { Timeout = 60_000 });
-        Assert.Equal("running", await Cell(page, 0).GetAttributeAsync("data-state"));
-        Assert.Equal(1, await Cell(page, 0).Locator(".output-stdout").CountAsync());
-        await WaitStateAsync(page, 0, "done");
-
-        async Task AssertLatestStateAsync()
-        {
-            Assert.Equal("step 4\n", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
-            // Markdown and LaTeX outputs go through the server's sanitizer and KaTeX, like markdown cells.
-            await page.WaitForFunctionAsync("() => document.querySelector('.cell .output-markdown strong')?.textContent === 'loss' && document.querySelector('.cell .output-markdown .katex')");
-            Assert.Equal(2, await Cell(page, 0).Locator(".output-markdown").CountAsync());
-            Assert.Contains("at step 4", await Cell(page, 0).Locator(".output-markdown").First.TextContentAsync());
-        }
-        await AssertLatestStateAsync();
-        await Screenshots.SaveAsync(page, "editor-clear-output");
-
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
-        await AssertLatestStateAsync();
-    }
-
-    [BrowserFact]
-    public async Task Input_shows_a_field_under_the_cell_and_the_answer_goes_on_in_the_same_run()
-    {
-        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Input",
-            new { type = "code", source = "import threading, time\ndef chatter():\n    for i in range(3):\n        print('tick', i, flush=True)\n        time.sleep(0.1)\nthreading.Thread(target=chatter).start()\nname = input('Your name? ')\nprint('hello', name)" },
-            new { type = "code", source = "print('next')" });
-        var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-
-        var field = Cell(page, 0).GetByRole(AriaRole.Textbox, new() { Name = "Your name?" });
-        await field.WaitForAsync(new() { Timeout = 60_000 });
-        Assert.Equal("running", await Cell(page, 0).GetAttributeAsync("data-state"));
-        await page.WaitForFunctionAsync("() => document.activeElement?.closest('.output-input') !== null");
-        // A thread printing meanwhile does not take the question away.
-        await page.WaitForFunctionAsync("() => document.querySelector('.cell .output-stdout')?.textContent.includes('tick 2')");
-        Assert.True(await field.IsVisibleAsync());
-        await field.FocusAsync();
-        // Typing there is the answer, never a command-mode shortcut (D, D deletes a cell).
-        await page.Keyboard.TypeAsync("ddAda");
-        await page.Keyboard.PressAsync("Enter");
-        await WaitStateAsync(page, 0, "done");
-        Assert.EndsWith("Your name? ddAda\nhello ddAda\n", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
-        Assert.Equal(0, await page.Locator(".output-input").CountAsync());
-        Assert.Equal(2, await page.Locator(".cell").CountAsync());
-
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
-        Assert.EndsWith("Your name? ddAda\nhello ddAda\n", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
-        Assert.Equal(0, await page.Locator(".output-input").CountAsync());
-    }
-
-    [BrowserFact]
-    public async Task A_later_cell_replaces_an_output_shown_with_a_display_id_and_the_change_is_saved()
-    {
-        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Display ids",
-            new { type = "code", source = "status = display('waiting for data', display_id=True)" },
-            new { type = "code", source = "status.update('data loaded')" });
-        var page = await session.OpenAsync(id);
-        await Cell(page, 0).Locator(".cm-content").ClickAsync();
-        await page.Keyboard.PressAsync("Shift+Enter");
-        await WaitStateAsync(page, 0, "done");
-        Assert.Equal("'waiting for data'", await Cell(page, 0).Locator(".output-result").TextContentAsync());
-
-        await page.Keyboard.PressAsync("Shift+Enter");
-        await WaitStateAsync(page, 1, "done");
-        Assert.Equal("'data loaded'", await Cell(page, 0).Locator(".output-result").TextContentAsync());
-        Assert.Equal(0, await Cell(page, 1).Locator(".output").CountAsync());
-
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
-        Assert.Equal("'data loaded'", await Cell(page, 0).Locator(".output-result").TextContentAsync());
     }
 
     [BrowserFact]

@@ -349,16 +349,18 @@ public sealed class UserKernel
                 execution.Log.Append(Execution.Event(stream.Name == "stderr" ? "stderr" : "stdout", ("text", stream.Text)));
                 break;
             case DisplayNotification display:
-                execution.Log.Append(display.DisplayId is { } displayId
-                    ? Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata), ("displayId", displayId))
-                    : Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata)));
+                var shown = Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata));
+                if (display.DisplayId is { } displayId)
+                    shown["displayId"] = displayId;
+                execution.Log.Append(shown);
                 break;
             case UpdateDisplayNotification update:
                 execution.Log.Append(Execution.Event("update_display", ("outputType", update.OutputType), ("data", update.Data), ("metadata", update.Metadata), ("displayId", update.DisplayId)));
                 break;
             case InputRequestNotification input:
                 execution.MarkAwaitingInput(); // first: a page may answer as soon as the event is in the log
-                LastActivity = DateTimeOffset.UtcNow; // the idle clock of an unanswered question starts now
+                lock (_lock)
+                    LastActivity = DateTimeOffset.UtcNow; // the idle clock of an unanswered question starts now
                 execution.Log.Append(Execution.Event("input_request", ("prompt", input.Prompt)));
                 break;
             case ClearOutputNotification clear:

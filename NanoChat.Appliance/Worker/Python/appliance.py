@@ -10,7 +10,7 @@ __path__ = []  # a package: the matplotlib backend `appliance._inline_backend` l
 _kernel = _sys.modules["appliance_kernel"]
 
 
-# The kernel's own functions (kernel_runtime.py), the same objects IPython.display gives a notebook:
+# The kernel's own functions (kernel_display.py), the same objects IPython.display gives a notebook:
 # display(*objs, raw=, include=, exclude=, metadata=, clear=) and clear_output(wait=False).
 display = _kernel.display
 clear_output = _kernel.clear_output

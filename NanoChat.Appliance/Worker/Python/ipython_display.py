@@ -12,7 +12,7 @@ __all__ = ["display", "clear_output", "update_display", "DisplayHandle", "Displa
            "Latex", "Math", "SVG", "JSON", "Image"]
 
 
-# The same functions the kernel gives every notebook (kernel_runtime.py), so both spellings agree.
+# The same functions the kernel gives every notebook (kernel_display.py), so both spellings agree.
 display = _kernel.display
 clear_output = _kernel.clear_output
 update_display = _kernel.update_display

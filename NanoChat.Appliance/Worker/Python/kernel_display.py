@@ -73,11 +73,8 @@ def display(*objs, include=None, exclude=None, metadata=None, raw=False, clear=F
     name: the output can be replaced later, wherever it is in the notebook (returns a DisplayHandle
     with .update(obj)); update=True replaces the output of that display_id instead of adding one.
     """
-    if display_id is True:
-        import uuid
-        display_id = uuid.uuid4().hex
     if display_id is not None:
-        display_id = str(display_id)
+        display_id = DisplayHandle(None if display_id is True else display_id).display_id
     if clear:
         clear_output(wait=True)
     for value in objs:

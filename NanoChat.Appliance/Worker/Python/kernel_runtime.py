@@ -22,7 +22,7 @@ import time
 from appliance_magics import MagicError, cell_magic, expand, help_request, line_magic, shell, transform  # noqa: F401  (used by transformed cells)
 # Rich output lives in kernel_display.py; re-exported, as appliance.py, IPython.display and the
 # routing of a real IPython take display() and clear_output() from this module.
-from appliance_display import DisplayHandle, clear_output, display, display_value, flush_figures, mime_bundle, update_display  # noqa: F401
+from appliance_display import DisplayHandle, clear_output, display, display_value, flush_figures, update_display  # noqa: F401
 
 _host = None            # the .NET side: _host.Emit(kind, json_text), set by install()
 _namespaces = {}        # namespace name -> globals dict (one per notebook)
