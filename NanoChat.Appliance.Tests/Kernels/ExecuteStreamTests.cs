@@ -116,7 +116,7 @@ public sealed class ExecuteStreamTests
         var failed = await session.RunAsync("%%sh\nexit 3");
         Assert.Equal(("error", "CalledProcessError"), (failed.Status, (string?)failed.Error!["ename"]));
         Assert.Contains("exited with status 3", (string?)failed.Error["evalue"], StringComparison.Ordinal);
-        var refused = await session.RunAsync("%%capture\nx = 1");
+        var refused = await session.RunAsync("%%script ruby\nputs 1");
         Assert.Equal("UsageError", (string?)refused.Error!["ename"]);
 
         // `name?` on the last line: the lines before it run, then the help is printed.

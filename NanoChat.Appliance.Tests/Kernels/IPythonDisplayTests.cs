@@ -60,6 +60,18 @@ public sealed class IPythonDisplayTests
         Assert.Equal("ImportError", (string?)missing.Error!["ename"]);
         var url = await session.RunAsync("from IPython.display import Image\nImage(url='https://example.com/cat.png')");
         Assert.Contains("no internet access", (string?)url.Error!["evalue"]);
+
+        // The stand-in's figure formats and JavaScript, as the real IPython's (JupyterMagicsTests).
+        var formats = await session.RunAsync("""
+            from IPython.display import Javascript, set_matplotlib_formats
+            set_matplotlib_formats("svg")
+            plt.plot([1, 2]); plt.show()
+            display(Javascript("console.log(1)"))
+            """);
+        Assert.Equal(
+            [("image/svg+xml", true), ("application/javascript", true)],
+            formats.Displays.Select(d => ((JsonObject)d["data"]!).First(entry => entry.Key != "text/plain")).Select(entry => (entry.Key, ((string)entry.Value!).Contains(entry.Key == "image/svg+xml" ? "<svg" : "console.log(1)", StringComparison.Ordinal))));
+        Assert.Equal("ValueError", (string?)(await session.RunAsync("set_matplotlib_formats('bmp')")).Error!["ename"]);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class InputTests
 
     // The latest execution of the notebook once its input() has asked: its log (replayed by the
     // events route) holds the input_request event.
-    private static async Task<long> WaitForQuestionAsync(KernelSession session)
+    internal static async Task<long> WaitForQuestionAsync(KernelSession session)
     {
         for (var tries = 0; tries < 300; tries++)
         {

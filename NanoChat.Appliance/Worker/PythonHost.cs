@@ -30,8 +30,8 @@ public sealed class PythonHost
     }
 
     // Registers the embedded modules: appliance_magics, appliance_display, appliance_kernel and appliance now; the
-    // matplotlib backend, the chat generator, Shift+Tab help and autoreload lazily (they import
-    // matplotlib, torch and inspect, which a cell may never need).
+    // matplotlib backend, the chat generator, Shift+Tab help, autoreload, %%capture and the namespace
+    // magics lazily (they import matplotlib, torch and inspect, which a cell may never need).
     private const string Bootstrap = """
         import sys, types, signal, importlib.machinery
         def _load(name):
@@ -56,7 +56,7 @@ public sealed class PythonHost
         # A real IPython, where installed, loads as usual but shows through the appliance: without
         # an IPython shell its display() would print reprs and clear_output() terminal escapes.
         class _RouteIPythonDisplay:
-            modules = ("IPython.core.display_functions", "IPython.core.display", "IPython.display")
+            modules = ("IPython.core.display_functions", "IPython.core.display", "IPython.display", "matplotlib_inline.backend_inline")
             def find_spec(self, name, path=None, target=None):
                 if name not in self.modules:
                     return None
@@ -78,14 +78,14 @@ public sealed class PythonHost
             def exec_module(self, module):
                 self._loader.exec_module(module)
                 kernel = sys.modules["appliance_kernel"]
-                for name in ("display", "clear_output", "update_display", "DisplayHandle"):
+                for name in ("display", "clear_output", "update_display", "DisplayHandle", "set_matplotlib_formats"):
                     if hasattr(module, name):
                         setattr(module, name, getattr(kernel, name))
         _load("appliance_magics")
         _load("appliance_display")
         _load("appliance_kernel")
         _load("appliance")
-        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload")))
+        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload", "appliance_capture", "appliance_namespace")))
         sys.meta_path.insert(0, _RouteIPythonDisplay())
         # Where IPython is not installed, a stand-in for IPython.display (Worker/Python/ipython_display.py),
         # found after every real finder so that an installed IPython always wins.
@@ -123,7 +123,7 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
+            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("appliance_capture", "kernel_capture.py"), ("appliance_namespace", "kernel_namespace.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
                 sources[module] = new PyString(ReadResource(resource));
             sources["IPython.core"] = new PyString("");
             sources["IPython.core.display"] = new PyString("from IPython.display import *\nfrom IPython.display import __all__\n");

@@ -9,7 +9,7 @@ import sys
 _kernel = sys.modules["appliance_kernel"]
 
 __all__ = ["display", "clear_output", "update_display", "DisplayHandle", "DisplayObject", "HTML", "Markdown",
-           "Latex", "Math", "SVG", "JSON", "Image"]
+           "Latex", "Math", "SVG", "JSON", "Javascript", "Image", "set_matplotlib_formats"]
 
 
 # The same functions the kernel gives every notebook (kernel_display.py), so both spellings agree.
@@ -17,6 +17,8 @@ display = _kernel.display
 clear_output = _kernel.clear_output
 update_display = _kernel.update_display
 DisplayHandle = _kernel.DisplayHandle
+# Deprecated in IPython 8 but in many notebooks: set_matplotlib_formats('retina') or ('svg').
+set_matplotlib_formats = _kernel.set_matplotlib_formats
 
 
 class DisplayObject:
@@ -60,6 +62,13 @@ class Math(DisplayObject):
 
 class SVG(DisplayObject):
     def _repr_svg_(self):
+        return self.data
+
+
+class Javascript(DisplayObject):
+    """Runs in the page's sandboxed output frame, like an HTML output's scripts (no access to the page)."""
+
+    def _repr_javascript_(self):
         return self.data
 
 

@@ -1,13 +1,21 @@
 # Rich output for the worker's Python runtime, loaded at worker start as `appliance_display` and
 # re-exported by appliance_kernel (kernel_runtime.py): Jupyter MIME bundles of values, display() with
-# IPython's options (display_id and update included), clear_output(), and matplotlib figures as PNG.
+# IPython's options (display_id and update included), clear_output(), and matplotlib figures (PNG unless
+# set_matplotlib_formats chose retina, JPEG or SVG).
 # Everything goes out through the kernel's emit(), which drains captured prints first, so output
 # keeps its order.
 import io
 import sys
 
 
+# While a %%capture cell runs (kernel_capture.py): takes the cell's display outputs instead of the page.
+_capture_sink = None
+
+
 def _emit(kind, payload):
+    if _capture_sink is not None:
+        _capture_sink(kind, payload)
+        return
     sys.modules["appliance_kernel"].emit(kind, payload)
 
 
@@ -29,7 +37,7 @@ def mime_bundle(value):
     for mime, name in (("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_"),
                        ("image/svg+xml", "_repr_svg_"), ("image/png", "_repr_png_"),
                        ("image/jpeg", "_repr_jpeg_"), ("text/latex", "_repr_latex_"),
-                       ("application/json", "_repr_json_")):
+                       ("application/json", "_repr_json_"), ("application/javascript", "_repr_javascript_")):
         if mime in data:
             continue
         method = getattr(value, name, None)
@@ -47,22 +55,71 @@ def mime_bundle(value):
             import base64
             result = base64.b64encode(result).decode("ascii")
         data[mime] = result
-    figure = _matplotlib_figure_png(value)
+    figure = _matplotlib_figure(value)
     if figure is not None:
-        data["image/png"] = figure
+        data.update(figure[0])
+        metadata.update(figure[1])
     if "text/plain" not in data:
         data["text/plain"] = repr(value)
     return data, metadata
 
 
-def _matplotlib_figure_png(value):
+def _matplotlib_figure(value):
     module = sys.modules.get("matplotlib.figure")
     if module is None or not isinstance(value, module.Figure):
         return None
+    return figure_bundle(value)
+
+
+# ---------------------------------------------------------------- figure formats
+
+# What a figure is sent as; %config InlineBackend.figure_format(s) and set_matplotlib_formats()
+# choose, as in Jupyter. "retina" is a PNG at twice the resolution shown at its normal size.
+_figure_formats = ("png",)
+_FORMAT_NAMES = {"png": "png", "retina": "retina", "png2x": "retina", "jpg": "jpeg", "jpeg": "jpeg", "svg": "svg"}
+
+
+def set_matplotlib_formats(*formats, **kwargs):
+    """Chooses how figures are sent: any of 'png', 'retina' (or 'png2x'), 'jpeg', 'svg'."""
+    global _figure_formats
+    chosen = []
+    for name in formats:
+        key = _FORMAT_NAMES.get(str(name).lower())
+        if key is None:
+            raise ValueError("figure format %r is not shown in this appliance; choose from png, retina, jpeg, svg" % (name,))
+        if key not in chosen:
+            chosen.append(key)
+    if not chosen:
+        raise ValueError("name at least one figure format: png, retina, jpeg or svg")
+    _figure_formats = tuple(chosen)
+
+
+def figure_formats():
+    return _figure_formats
+
+
+def figure_bundle(figure):
+    """A matplotlib figure in the chosen formats: (data, metadata), as Jupyter's inline backend sends it."""
     import base64
-    buffer = io.BytesIO()
-    value.savefig(buffer, format="png", bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    data, metadata = {}, {}
+    for kind in _figure_formats:
+        buffer = io.BytesIO()
+        if kind == "svg":
+            figure.savefig(buffer, format="svg", bbox_inches="tight")
+            data["image/svg+xml"] = buffer.getvalue().decode("utf-8")
+            continue
+        if kind == "jpeg":
+            figure.savefig(buffer, format="jpeg", bbox_inches="tight")
+            data["image/jpeg"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+            continue
+        figure.savefig(buffer, format="png", bbox_inches="tight", **({"dpi": 2 * figure.dpi} if kind == "retina" else {}))
+        png = buffer.getvalue()
+        data["image/png"] = base64.b64encode(png).decode("ascii")
+        if kind == "retina":
+            # The PNG's own size (IHDR), halved: shown at the size a plain PNG would have.
+            width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+            metadata["image/png"] = {"width": width // 2, "height": height // 2}
+    return data, metadata
 
 
 def display(*objs, include=None, exclude=None, metadata=None, raw=False, clear=False, display_id=None, update=False, **kwargs):
@@ -127,18 +184,14 @@ def clear_output(wait=False):
     _emit("clear_output", {"wait": bool(wait)})
 
 
-
 def flush_figures():
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is None:
         return
-    import base64
     for number in pyplot.get_fignums():
         figure = pyplot.figure(number)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", bbox_inches="tight")
+        data, metadata = figure_bundle(figure)
         width, height = figure.get_size_inches() * figure.dpi
-        _emit("display", {"outputType": "display_data", "metadata": {},
-                         "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-                                  "text/plain": "<Figure size %dx%d with %d Axes>" % (width, height, len(figure.axes))}})
+        data["text/plain"] = "<Figure size %dx%d with %d Axes>" % (width, height, len(figure.axes))
+        _emit("display", {"outputType": "display_data", "metadata": metadata, "data": data})
     pyplot.close("all")

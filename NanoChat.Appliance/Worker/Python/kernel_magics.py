@@ -1,7 +1,9 @@
 # Jupyter-style extras of a cell, for the worker's Python runtime (kernel_runtime.py, module
 # appliance_kernel): `!command` lines through the shell, %time/%timeit, the cell magics tutorials
-# use (%%writefile, %%bash), `name?` help and a few harmless magics; every other magic is refused
-# with one clear sentence. Embedded in the binary, loaded at worker start.
+# use (%%writefile, %%bash, %%capture, %%html), `name?` help, %config for figures, %who/%reset and a
+# few harmless magics; every other magic is refused with one clear sentence. Embedded in the binary,
+# loaded at worker start; %%capture (kernel_capture.py) and the namespace magics (kernel_namespace.py)
+# load on first use.
 import os
 import re
 import signal
@@ -9,8 +11,17 @@ import subprocess
 import sys
 import time
 
-SUPPORTED_MAGICS = ("%time", "%%time", "%timeit", "%%timeit", "%%writefile", "%%bash", "%%sh", "%run", "%matplotlib",
-                    "%load_ext autoreload", "%autoreload", "%pip", "%cd", "%pwd", "%env")
+LINE_MAGICS = ("%time", "%timeit", "%run", "%matplotlib", "%config", "%load_ext autoreload", "%autoreload", "%who",
+               "%who_ls", "%whos", "%reset", "%pip", "%cd", "%pwd", "%env", "%lsmagic")
+CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%writefile", "%%bash", "%%sh", "%%html", "%%markdown", "%%latex", "%%svg",
+               "%%javascript")
+SUPPORTED_MAGICS = LINE_MAGICS + CELL_MAGICS
+
+# Cell magics that show the cell's text as one output of that type.
+# JavaScript runs where an HTML output's scripts do: in the page's sandboxed output frame.
+_CELL_OUTPUTS = {"html": ("text/html", "HTML"), "markdown": ("text/markdown", "Markdown"),
+                 "latex": ("text/latex", "Latex"), "svg": ("image/svg+xml", "SVG"),
+                 "javascript": ("application/javascript", "Javascript"), "js": ("application/javascript", "Javascript")}
 
 
 class MagicError(Exception):
@@ -42,11 +53,46 @@ def shell(command):
     return _run_child(command, shell=True)
 
 
-def _run_child(args, shell=False):
+class ShellOutput(list):
+    """`files = !ls`: the command's output lines (stderr included, as in IPython), with IPython's
+    shortcuts .s (joined by spaces), .n (by newlines) and .l (the plain list)."""
+
+    @property
+    def s(self):
+        return " ".join(self)
+
+    @property
+    def n(self):
+        return "\n".join(self)
+
+    @property
+    def l(self):  # noqa: E743  (IPython's name)
+        return list(self)
+
+
+def shell_lines(command):
+    """The value of `name = !command`: its output as lines instead of shown in the cell."""
+    return ShellOutput(_run_child(command, shell=True, collect=True).splitlines())
+
+
+def _run_child(args, shell=False, collect=False):
+    """Runs a child; returns its exit status, or its output when collect (stderr merged into it)."""
     _kernel()._flush_std()
+    # Inside %%capture the child's output goes through sys.stdout/sys.stderr, where the capture is
+    # (as IPython's `!cmd` does); otherwise straight to the cell, streaming.
+    capture = sys.modules.get("appliance_capture")
+    piped = collect or (capture is not None and capture.active > 0)
+    pipe = subprocess.PIPE if piped else None
     # Child Pythons (`!python -m scripts.train`) stream their prints instead of block-buffering them.
-    process = subprocess.Popen(args, shell=shell, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    process = subprocess.Popen(args, shell=shell, env=dict(os.environ, PYTHONUNBUFFERED="1"), stdout=pipe,
+                               stderr=subprocess.STDOUT if collect else pipe)
     try:
+        if collect:
+            return process.communicate()[0].decode("utf-8", "replace")
+        if piped:
+            out, err = process.communicate()
+            sys.stdout.write(out.decode("utf-8", "replace"))
+            sys.stderr.write(err.decode("utf-8", "replace"))
         return process.wait()
     except KeyboardInterrupt:
         process.send_signal(signal.SIGINT)
@@ -58,14 +104,22 @@ def _run_child(args, shell=False):
         raise
 
 
-def cell_magic(header, body, ns):
+def cell_magic(header, body, ns, filename="<cell>"):
     """Runs a cell that starts with `%%name args`; returns the value to display, if any."""
     name, _, argument = header[2:].strip().partition(" ")
     argument = argument.strip()
     if name == "time":
         return time_statement(body, ns)
     if name == "timeit":
-        timeit_statement(body, ns)
+        # IPython's form: `%%timeit [options] [setup statement]`, the cell is what is timed.
+        options, setup = _timeit_options(argument)
+        return timeit_statement(body, ns, options, setup or "pass")
+    elif name == "capture":
+        import appliance_capture
+        appliance_capture.run(argument, body, ns, filename)
+    elif name in _CELL_OUTPUTS:
+        mime, kind = _CELL_OUTPUTS[name]
+        _kernel().display({mime: body, "text/plain": "<IPython.core.display.%s object>" % kind}, raw=True)
     elif name == "writefile":
         write_file(argument, body)
     elif name in ("bash", "sh"):
@@ -140,14 +194,58 @@ def time_statement(code, ns):
         print("CPU times: total: %s\nWall time: %s" % (_format_seconds(cpu), _format_seconds(wall)))
 
 
-def timeit_statement(code, ns):
+_TIMEIT_OPTION = re.compile(r"^\s*-(n|r)\s*(\d+)|^\s*-([qo])(?=\s|$)")
+_TIMEIT_USAGE = "%timeit [-n LOOPS] [-r REPEATS] [-q] [-o] STATEMENT"
+
+
+def _timeit_options(argument):
+    """IPython's %timeit options ahead of the statement: ({"n": …, "r": …, "q": …, "o": …}, rest)."""
+    options = {}
+    while True:
+        match = _TIMEIT_OPTION.match(argument)
+        if match is None:
+            break
+        if match.group(1):
+            options[match.group(1)] = int(match.group(2))
+        else:
+            options[match.group(3)] = True
+        argument = argument[match.end():]
+    if argument.lstrip().startswith("-"):
+        raise MagicError("%s (unknown option in %r)" % (_TIMEIT_USAGE, argument.strip()))
+    return options, argument.strip()
+
+
+class TimeitResult:
+    """What `%timeit -o` returns, with IPython's names: loops, repeat, all_runs, best, worst, average, stdev."""
+
+    def __init__(self, loops, repeat, all_runs):
+        self.loops, self.repeat, self.all_runs = loops, repeat, all_runs
+        self.timings = [run / loops for run in all_runs]
+        self.best, self.worst = min(self.timings), max(self.timings)
+        self.average = sum(self.timings) / len(self.timings)
+        self.stdev = (sum((t - self.average) ** 2 for t in self.timings) / len(self.timings)) ** 0.5
+
+    def __str__(self):
+        runs = "%d run%s" % (self.repeat, "" if self.repeat == 1 else "s")
+        loops = "{:,} loop{}".format(self.loops, "" if self.loops == 1 else "s")
+        return "%s ± %s per loop (mean ± std. dev. of %s, %s each)" % (_format_seconds(self.average), _format_seconds(self.stdev), runs, loops)
+
+    def __repr__(self):
+        return "<TimeitResult : %s>" % self
+
+
+def timeit_statement(code, ns, options=None, setup="pass"):
     import timeit
-    timer = timeit.Timer(code, globals=ns)
-    number, _ = timer.autorange()
-    runs = [t / number for t in timer.repeat(repeat=7, number=number)]
-    mean = sum(runs) / len(runs)
-    std = (sum((r - mean) ** 2 for r in runs) / len(runs)) ** 0.5
-    print("%s ± %s per loop (mean ± std. dev. of 7 runs, %d loops each)" % (_format_seconds(mean), _format_seconds(std), number))
+    options = options or {}
+    if not code.strip():
+        raise MagicError(_TIMEIT_USAGE)
+    timer = timeit.Timer(code, setup=setup, globals=ns)
+    number = options.get("n") or timer.autorange()[0]
+    repeat = options.get("r") or 7
+    result = TimeitResult(number, repeat, timer.repeat(repeat=repeat, number=number))
+    if not options.get("q"):
+        print(result)
+    return result if options.get("o") else None
 
 
 def _format_seconds(seconds):
@@ -160,7 +258,8 @@ def line_magic(name, argument, ns):
     if name == "time":
         return time_statement(argument, ns)
     elif name == "timeit":
-        timeit_statement(argument, ns)
+        options, statement = _timeit_options(argument)
+        return timeit_statement(statement, ns, options)
     elif name == "run":
         run_script(argument, ns)
     elif name in ("load_ext", "reload_ext"):
@@ -172,6 +271,13 @@ def line_magic(name, argument, ns):
         appliance_autoreload.magic(argument)
     elif name == "matplotlib":
         pass  # figures are always shown inline here
+    elif name == "config":
+        configure(argument)
+    elif name in ("who", "who_ls", "whos", "reset"):
+        import appliance_namespace
+        return getattr(appliance_namespace, name)(ns, argument)
+    elif name == "lsmagic":
+        print("Line magics:\n  %s\nCell magics:\n  %s\nAnd !command lines, `name?` help." % ("  ".join(LINE_MAGICS), "  ".join(CELL_MAGICS)))
     elif name == "pip":
         shell("%s -m pip %s" % (sys.executable, argument))
     elif name == "cd":
@@ -191,12 +297,44 @@ def line_magic(name, argument, ns):
         raise MagicError(unsupported("%" + name))
 
 
+_CONFIG_LINE = re.compile(r"^(\w+)\.(\w+)\s*=\s*(.+)$")
+_CONFIG_USAGE = "%config InlineBackend.figure_format = 'png' | 'retina' | 'jpeg' | 'svg'"
+
+
+def configure(argument):
+    """%config: the figure format is the one setting that means something here (as Jupyter's inline
+    backend has it); the completer's options are accepted and change nothing (the editor completes)."""
+    import ast
+    text = argument.strip()
+    if not text:
+        print("InlineBackend.figure_formats = %r\nCompleter and IPCompleter options are accepted and change nothing here."
+              % (list(sys.modules["appliance_display"].figure_formats()),))
+        return
+    match = _CONFIG_LINE.match(text)
+    if match is None:
+        raise MagicError("%%config needs Class.option = value: %s" % _CONFIG_USAGE)
+    owner, option, value = match.groups()
+    if owner in ("Completer", "IPCompleter"):
+        return
+    if owner != "InlineBackend" or option not in ("figure_format", "figure_formats"):
+        raise MagicError("%%config %s.%s is not supported in this appliance; it supports %s" % (owner, option, _CONFIG_USAGE))
+    try:
+        value = ast.literal_eval(value.strip())
+        sys.modules["appliance_display"].set_matplotlib_formats(*([value] if isinstance(value, str) else value))
+    except (ValueError, SyntaxError, TypeError) as error:
+        raise MagicError("%%config InlineBackend.%s: %s" % (option, error))
+
+
 def unsupported(magic):
     return "%s is not supported in this appliance; supported magics: %s, and !command lines." % (magic, ", ".join(SUPPORTED_MAGICS))
 
 
 _SHELL_LINE = re.compile(r"^(\s*)!(.*)$")
 _MAGIC_LINE = re.compile(r"^(\s*)%([A-Za-z_]\w*)\s*(.*)$")
+# IPython's assignment forms: `files = !ls`, `names = %who_ls`.
+_TARGETS = r"[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*"
+_SHELL_ASSIGNMENT = re.compile(r"^(\s*)(%s)\s*=\s*!(.*)$" % _TARGETS)
+_MAGIC_ASSIGNMENT = re.compile(r"^(\s*)(%s)\s*=\s*%%([A-Za-z_]\w*)\s*(.*)$" % _TARGETS)
 
 
 def transform(source):
@@ -204,6 +342,14 @@ def transform(source):
     lines = source.split("\n")
     out = []
     for line in lines:
+        match = _SHELL_ASSIGNMENT.match(line)
+        if match:
+            out.append("%s%s = __appliance_kernel__.shell_lines(__appliance_kernel__.expand(%r, globals()))" % match.groups())
+            continue
+        match = _MAGIC_ASSIGNMENT.match(line)
+        if match:
+            out.append("%s%s = __appliance_kernel__.line_magic(%r, %r, globals())" % match.groups())
+            continue
         match = _SHELL_LINE.match(line)
         if match:
             out.append("%s(__appliance_kernel__.shell(__appliance_kernel__.expand(%r, globals())), None)[1]" % (match.group(1), match.group(2)))

@@ -19,10 +19,10 @@ import time
 # Imported where first needed instead: base64, json, traceback (4, 5 and 3 ms to import here). A cell
 # with no display and no error never needs them, so a worker start no longer pays for them.
 
-from appliance_magics import MagicError, cell_magic, expand, help_request, line_magic, shell, transform  # noqa: F401  (used by transformed cells)
+from appliance_magics import MagicError, cell_magic, expand, help_request, line_magic, shell, shell_lines, transform  # noqa: F401  (used by transformed cells)
 # Rich output lives in kernel_display.py; re-exported, as appliance.py, IPython.display and the
 # routing of a real IPython take display() and clear_output() from this module.
-from appliance_display import DisplayHandle, clear_output, display, display_value, flush_figures, update_display  # noqa: F401
+from appliance_display import DisplayHandle, clear_output, display, display_value, flush_figures, set_matplotlib_formats, update_display  # noqa: F401
 
 _host = None            # the .NET side: _host.Emit(kind, json_text), set by install()
 _namespaces = {}        # namespace name -> globals dict (one per notebook)
@@ -175,7 +175,7 @@ def run_cell(execution_id, namespace_name, source):
         wanted_help = help_request(source)
         if stripped.startswith("%%"):
             header, _, body = stripped.partition("\n")
-            value = cell_magic(header, body, ns)
+            value = cell_magic(header, body, ns, filename)
         elif wanted_help is not None:
             before, name = wanted_help
             run_source(before, ns, filename, display_last=False)
@@ -215,12 +215,26 @@ def _report(kind, value, tb):
         # compiler's frames (as Jupyter shows it).
         lines = traceback.format_exception_only(kind, value)
     else:
-        # Skip this module's own frames: the student sees their cell first.
-        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-            tb = tb.tb_next
-        lines = traceback.format_exception(kind, value, tb)
+        report = traceback.TracebackException(kind, value, tb)
+        _hide_appliance_frames(report)
+        lines = list(report.format())
     # nbformat's traceback is a list of lines that front ends join with newlines: no trailing ones.
     emit("error", {"ename": name, "evalue": str(value), "traceback": [line.rstrip("\n") for line in lines]})
+
+
+def _hide_appliance_frames(report, seen=None):
+    # The student's own frames only, as IPython hides its machinery: not this module running the
+    # cell, nor a magic (%time, %%capture, %run) in between. A traceback that is all ours (a bug of
+    # the appliance) keeps them, so it can still be read.
+    seen = seen if seen is not None else set()
+    if report is None or id(report) in seen:
+        return
+    seen.add(id(report))
+    theirs = [frame for frame in report.stack if not frame.filename.startswith("<appliance>/")]
+    if theirs:
+        report.stack[:] = theirs
+    _hide_appliance_frames(report.__cause__, seen)
+    _hide_appliance_frames(report.__context__, seen)
 
 
 def _clear_pending_interrupt():
