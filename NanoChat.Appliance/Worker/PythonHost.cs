@@ -53,40 +53,53 @@ public sealed class PythonHost
             def exec_module(self, module):
                 module.__file__ = "<appliance>/" + module.__name__.replace(".", "/") + ("/__init__.py" if module.__name__ in self.packages else ".py")
                 exec(compile(sources[module.__name__], module.__file__, "exec"), module.__dict__)
-        # A real IPython, where installed, loads as usual but shows through the appliance: without
-        # an IPython shell its display() would print reprs and clear_output() terminal escapes.
-        class _RouteIPythonDisplay:
-            modules = ("IPython.core.display_functions", "IPython.core.display", "IPython.display", "matplotlib_inline.backend_inline")
+        # Some installed modules load as usual and are then adjusted to the appliance (patch_* below).
+        class _PatchOnLoad:
+            def __init__(self, patches):
+                self.patches = patches
             def find_spec(self, name, path=None, target=None):
-                if name not in self.modules:
+                if name not in self.patches:
                     return None
                 for finder in sys.meta_path:
                     if finder is not self and hasattr(finder, "find_spec"):
                         spec = finder.find_spec(name, path, target)
                         if spec is not None:
                             if spec.loader is not None and not isinstance(finder, _Finder):
-                                spec.loader = _RoutingLoader(spec.loader)
+                                spec.loader = _PatchingLoader(spec.loader, self.patches[name])
                             return spec
                 return None
-        class _RoutingLoader:
-            def __init__(self, loader):
-                self._loader = loader
+        class _PatchingLoader:
+            def __init__(self, loader, patch):
+                self._loader, self._patch = loader, patch
             def __getattr__(self, name):
                 return getattr(self._loader, name)
             def create_module(self, spec):
                 return self._loader.create_module(spec)
             def exec_module(self, module):
                 self._loader.exec_module(module)
-                kernel = sys.modules["appliance_kernel"]
-                for name in ("display", "clear_output", "update_display", "DisplayHandle", "set_matplotlib_formats"):
-                    if hasattr(module, name):
-                        setattr(module, name, getattr(kernel, name))
+                self._patch(module)
+        # A real IPython, where installed, shows through the appliance: without an IPython shell its
+        # display() would print reprs and clear_output() terminal escapes.
+        def patch_ipython_display(module):
+            kernel = sys.modules["appliance_kernel"]
+            for name in ("display", "clear_output", "update_display", "DisplayHandle", "set_matplotlib_formats"):
+                if hasattr(module, name):
+                    setattr(module, name, getattr(kernel, name))
+        # tqdm's notebook bars are ipywidgets, which the appliance does not have (tqdm would raise
+        # "IProgress not found"): they become its text bars, which the page redraws in place.
+        def patch_tqdm_notebook(module):
+            import tqdm.std
+            module.tqdm = module.tqdm_notebook = tqdm.std.tqdm
+            module.trange = module.tnrange = tqdm.std.trange
+        _patches = dict.fromkeys(("IPython.core.display_functions", "IPython.core.display", "IPython.display",
+                                  "matplotlib_inline.backend_inline"), patch_ipython_display)
+        _patches["tqdm.notebook"] = patch_tqdm_notebook
         _load("appliance_magics")
         _load("appliance_display")
         _load("appliance_kernel")
         _load("appliance")
         sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload", "appliance_capture", "appliance_namespace")))
-        sys.meta_path.insert(0, _RouteIPythonDisplay())
+        sys.meta_path.insert(0, _PatchOnLoad(_patches))
         # Where IPython is not installed, a stand-in for IPython.display (Worker/Python/ipython_display.py),
         # found after every real finder so that an installed IPython always wins.
         sys.meta_path.append(_Finder(("IPython", "IPython.core", "IPython.display", "IPython.core.display"), packages=("IPython", "IPython.core")))
