@@ -72,8 +72,34 @@ public sealed class KernelSession : IAsyncDisposable
         return new CellRun(await ReadEventsAsync(await response.Content.ReadAsStreamAsync()));
     }
 
-    /// <summary>Parses `id:`/`data:` blocks until the stream ends.</summary>
-    public static async Task<List<(long Id, JsonObject Data)>> ReadEventsAsync(Stream stream, int? stopAfter = null)
+    /// <summary>
+    /// Runs a cell that asks questions (input(), the debugger's prompt) and answers each
+    /// input_request with the next answer, as the page's field would; fails if one is left over.
+    /// </summary>
+    public async Task<CellRun> RunAnsweringAsync(string code, params string[] answers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/execute/stream") { Content = JsonContent.Create(new { notebookId = NotebookId, code }) };
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.True(response.IsSuccessStatusCode, $"execute: {(int)response.StatusCode}");
+        var pending = new Queue<string>(answers);
+        long executionId = 0;
+        var events = await ReadEventsAsync(await response.Content.ReadAsStreamAsync(), onEvent: async data =>
+        {
+            if ((string?)data["type"] == "execution")
+                executionId = (long)data["executionId"]!;
+            if ((string?)data["type"] == "input_request")
+            {
+                Assert.True(pending.Count > 0, $"asked '{data["prompt"]}' with no answer left");
+                using var answered = await Http.PostAsJsonAsync($"/api/executions/{executionId}/input", new { value = pending.Dequeue() });
+                Assert.Equal(HttpStatusCode.NoContent, answered.StatusCode);
+            }
+        });
+        Assert.Empty(pending);
+        return new CellRun(events);
+    }
+
+    /// <summary>Parses `id:`/`data:` blocks until the stream ends; onEvent sees each as it arrives.</summary>
+    public static async Task<List<(long Id, JsonObject Data)>> ReadEventsAsync(Stream stream, int? stopAfter = null, Func<JsonObject, Task>? onEvent = null)
     {
         var events = new List<(long, JsonObject)>();
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -86,6 +112,8 @@ public sealed class KernelSession : IAsyncDisposable
             else if (line.StartsWith("data: ", StringComparison.Ordinal))
             {
                 events.Add((id, JsonNode.Parse(line[6..])!.AsObject()));
+                if (onEvent is not null)
+                    await onEvent(events[^1].Item2);
                 if (stopAfter is { } count && events.Count >= count)
                     break;
             }

@@ -84,6 +84,34 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
     }
 
     [BrowserFact]
+    public async Task The_debuggers_prompt_is_the_input_field_one_command_after_another()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Debugger",
+            new { type = "code", source = "def scale(n):\n    doubled = n * 2\n    return doubled / 0\nscale(21)" },
+            new { type = "code", source = "%debug" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 0, "error");
+        await Cell(page, 1).Locator(".cm-content").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+
+        foreach (var (command, answer) in new[] { ("p doubled", "(Pdb) p doubled\n42\n"), ("bt", "-> return doubled / 0\n") })
+        {
+            var field = Cell(page, 1).GetByRole(AriaRole.Textbox, new() { Name = "(Pdb)" });
+            await field.WaitForAsync(new() { Timeout = 60_000 });
+            await field.FocusAsync();
+            await page.Keyboard.TypeAsync(command);
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForFunctionAsync("text => document.querySelectorAll('.cell')[1].querySelector('.output-stdout')?.textContent.endsWith(text)", answer);
+        }
+        await Cell(page, 1).GetByRole(AriaRole.Textbox, new() { Name = "(Pdb)" }).FillAsync("q");
+        await page.Keyboard.PressAsync("Enter");
+        await WaitStateAsync(page, 1, "done");
+        Assert.Equal(0, await page.Locator(".output-input").CountAsync());
+    }
+
+    [BrowserFact]
     public async Task A_later_cell_replaces_an_output_shown_with_a_display_id_and_the_change_is_saved()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);

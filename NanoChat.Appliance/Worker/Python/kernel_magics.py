@@ -12,7 +12,7 @@ import sys
 import time
 
 LINE_MAGICS = ("%time", "%timeit", "%run", "%matplotlib", "%config", "%load_ext autoreload", "%autoreload", "%who",
-               "%who_ls", "%whos", "%reset", "%pip", "%cd", "%pwd", "%env", "%lsmagic")
+               "%who_ls", "%whos", "%reset", "%debug", "%pdb", "%pip", "%cd", "%pwd", "%env", "%lsmagic")
 CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%writefile", "%%bash", "%%sh", "%%html", "%%markdown", "%%latex", "%%svg",
                "%%javascript")
 SUPPORTED_MAGICS = LINE_MAGICS + CELL_MAGICS
@@ -276,6 +276,15 @@ def line_magic(name, argument, ns):
     elif name in ("who", "who_ls", "whos", "reset"):
         import appliance_namespace
         return getattr(appliance_namespace, name)(ns, argument)
+    elif name == "debug":
+        _kernel().debug_last_error()
+    elif name == "pdb":
+        word = argument.strip().lower()
+        if word not in ("", "on", "off", "1", "0"):
+            raise MagicError("%pdb [on|off]: open the debugger at the error of every failing cell, or not")
+        kernel = _kernel()
+        kernel._post_mortem = (not kernel._post_mortem) if not word else word in ("on", "1")
+        print("Automatic pdb calling has been turned %s" % ("ON" if kernel._post_mortem else "OFF"))
     elif name == "lsmagic":
         print("Line magics:\n  %s\nCell magics:\n  %s\nAnd !command lines, `name?` help." % ("  ".join(LINE_MAGICS), "  ".join(CELL_MAGICS)))
     elif name == "pip":

@@ -31,6 +31,7 @@ _current_id = ""
 _gpu_fraction = None
 _gpu_fraction_done = False
 _running = threading.Event()    # set while a cell runs: the flusher sleeps otherwise
+_post_mortem = False            # %pdb on: a failing cell opens the debugger at its error
 
 
 def install(host, gpu_fraction):
@@ -123,10 +124,30 @@ def read_line(prompt=""):
         emit("input_request", {"prompt": prompt})
         while not box["event"].wait(0.1):
             pass
+    except KeyboardInterrupt:
+        # pdb (breakpoint(), %debug) answers an interrupt with another prompt, so the cell would
+        # never stop and the kernel would be killed after the grace period: quit the debugger instead.
+        debugger = _waiting_debugger()
+        if debugger is None:
+            raise
+        debugger.set_quit()
+        import bdb
+        raise bdb.BdbQuit("interrupted")
     finally:
         _input_box = None
     print(prompt + box["value"], flush=True)
     return box["value"]
+
+
+def _waiting_debugger():
+    bdb = sys.modules.get("bdb")
+    frame = sys._getframe(2)
+    while bdb is not None and frame is not None:
+        owner = frame.f_locals.get("self")
+        if isinstance(owner, bdb.Bdb):
+            return owner
+        frame = frame.f_back
+    return None
 
 
 def deliver_input(execution_id, value):
@@ -139,21 +160,27 @@ def deliver_input(execution_id, value):
 
 # ---------------------------------------------------------------- running a cell
 
+_LAST_VALUE = "__appliance_last_value__"
+
+
 def run_source(source, ns, filename, display_last):
     ns["__appliance_kernel__"] = sys.modules[__name__]
     code = transform(source)
     linecache.cache[filename] = (len(source), None, [line + "\n" for line in source.split("\n")], filename)
     tree = ast.parse(code, filename=filename, mode="exec")
-    last = None
-    if display_last and tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
-        last = ast.Expression(tree.body.pop().value)
+    shown = display_last and tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";")
+    if shown:
+        # The last expression's value is kept by an assignment in the same code object, so the
+        # cell is one frame: a debugger's `next` (breakpoint()) goes on to the last line instead of
+        # returning into the kernel first.
+        last = tree.body[-1]
+        tree.body[-1] = ast.copy_location(ast.Assign(targets=[ast.Name(id=_LAST_VALUE, ctx=ast.Store())], value=last.value), last)
+        ast.fix_missing_locations(tree)
     exec(compile(tree, filename, "exec"), ns)
-    if last is not None:
-        value = eval(compile(last, filename, "eval"), ns)
-        if value is not None:
-            ns["_"] = value
-            return value
-    return None
+    value = ns.pop(_LAST_VALUE, None) if shown else None
+    if value is not None:
+        ns["_"] = value
+    return value
 
 
 def run_cell(execution_id, namespace_name, source):
@@ -164,6 +191,8 @@ def run_cell(execution_id, namespace_name, source):
     ns = namespace(namespace_name)
     filename = "<cell In[%d]>" % _execution_count
     status = "ok"
+    if "%debug" not in source:
+        _forget_last_error()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     _running.set()
     try:
@@ -190,8 +219,18 @@ def run_cell(execution_id, namespace_name, source):
         status = "interrupted"
         _report(*sys.exc_info())
     except BaseException:
-        status = "error"
-        _report(*sys.exc_info())
+        kind, value, tb = sys.exc_info()
+        if kind.__name__ == "BdbQuit" and kind.__module__ == "bdb":
+            # `q` in the debugger, or Interrupt at its prompt: the rest of the cell did not run.
+            status = "interrupted"
+            emit("error", {"ename": "BdbQuit", "evalue": "the debugger was quit, so the rest of the cell did not run",
+                           "traceback": ["BdbQuit: the debugger was quit, so the rest of the cell did not run"]})
+        else:
+            status = "error"
+            _report(kind, value, tb)
+            if _post_mortem and not isinstance(value, (MagicError, SyntaxError)):
+                _debug(tb)
+        del tb
     finally:
         _running.clear()
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -205,6 +244,9 @@ def _report(kind, value, tb):
         flush_figures()
     except BaseException:
         pass
+    if not isinstance(value, MagicError):
+        # For %debug in the next cell, as Python's REPL and IPython keep it.
+        sys.last_type, sys.last_value, sys.last_traceback = kind, value, tb
     name = kind.__name__
     import traceback
     if isinstance(value, MagicError):
@@ -220,6 +262,33 @@ def _report(kind, value, tb):
         lines = list(report.format())
     # nbformat's traceback is a list of lines that front ends join with newlines: no trailing ones.
     emit("error", {"ename": name, "evalue": str(value), "traceback": [line.rstrip("\n") for line in lines]})
+
+
+def _forget_last_error():
+    # The last error's frames hold whatever their locals held, GPU tensors included (in Jupyter
+    # that memory stays taken until the next error). Only a %debug right after the error needs
+    # them; any other cell lets them go.
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+
+
+def debug_last_error():
+    """%debug: the debugger at the error of the cell run just before, its prompt in the input field."""
+    tb = getattr(sys, "last_traceback", None)
+    if tb is None:
+        print("No traceback has been produced, nothing to debug.")
+        return
+    _debug(tb)
+
+
+def _debug(tb):
+    import pdb
+    try:
+        pdb.post_mortem(tb)
+    except Exception as error:
+        if type(error).__name__ != "BdbQuit":
+            raise
 
 
 def _hide_appliance_frames(report, seen=None):
