@@ -106,4 +106,23 @@ public sealed class InputTests
             """);
         Assert.Contains("only ask while a cell runs", thread.Result, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Getpass_asks_for_a_hidden_answer_that_no_output_or_log_shows()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var run = await session.RunAnsweringAsync("import getpass\ntoken = getpass.getpass('Access token: ')\nlen(token), getpass.getpass.__name__", "s3cret-t0ken");
+        Assert.Equal(("ok", "(12, 'read_password')"), (run.Status, run.Result));
+        var asked = Assert.Single(run.Events, e => (string?)e.Data["type"] == "input_request").Data;
+        Assert.Equal(("Access token: ", true), ((string?)asked["prompt"], (bool)asked["password"]!));
+        Assert.Equal("Access token: ········\n", run.Stdout);
+        // Nothing the server keeps has it: the replayed log, nor the stored cell.
+        var replayed = await (await session.Http.GetAsync($"/api/executions/{run.ExecutionId}/events")).Content.ReadAsStringAsync();
+        Assert.Contains("\"password\":true", replayed, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", replayed, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", await (await session.Http.GetAsync($"/api/executions/{run.ExecutionId}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // input() still asks in the clear.
+        var plain = Assert.Single((await session.RunAnsweringAsync("input('Name? ')", "Ada")).Events, e => (string?)e.Data["type"] == "input_request").Data;
+        Assert.Null(plain["password"]);
+    }
 }

@@ -84,6 +84,23 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
     }
 
     [BrowserFact]
+    public async Task A_getpass_field_hides_what_is_typed_and_the_output_shows_dots()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Secret", new { type = "code", source = "import getpass\ntoken = getpass.getpass('Token: ')\nlen(token)" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        var field = Cell(page, 0).Locator(".output-input input");
+        await field.WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Equal("password", await field.GetAttributeAsync("type"));
+        await field.FillAsync("abc123");
+        await field.PressAsync("Enter");
+        await WaitStateAsync(page, 0, "done");
+        Assert.Equal("Token: ········\n", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
+        Assert.DoesNotContain("abc123", await Cell(page, 0).InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [BrowserFact]
     public async Task The_debuggers_prompt_is_the_input_field_one_command_after_another()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);

@@ -361,7 +361,9 @@ public sealed class UserKernel
                 execution.MarkAwaitingInput(); // first: a page may answer as soon as the event is in the log
                 lock (_lock)
                     LastActivity = DateTimeOffset.UtcNow; // the idle clock of an unanswered question starts now
-                execution.Log.Append(Execution.Event("input_request", ("prompt", input.Prompt)));
+                execution.Log.Append(input.Password
+                    ? Execution.Event("input_request", ("prompt", input.Prompt), ("password", true))
+                    : Execution.Event("input_request", ("prompt", input.Prompt)));
                 break;
             case ClearOutputNotification clear:
                 execution.Log.Append(Execution.Event("clear_output", ("wait", clear.Wait)));

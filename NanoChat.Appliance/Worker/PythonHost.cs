@@ -94,12 +94,18 @@ public sealed class PythonHost
         _patches = dict.fromkeys(("IPython.core.display_functions", "IPython.core.display", "IPython.display",
                                   "matplotlib_inline.backend_inline"), patch_ipython_display)
         _patches["tqdm.notebook"] = patch_tqdm_notebook
+        # getpass() reads a terminal the kernel does not have: it asks through the page instead.
+        def patch_getpass(module):
+            module.getpass = sys.modules["appliance_kernel"].read_password
+        _patches["getpass"] = patch_getpass
         _load("appliance_magics")
         _load("appliance_display")
         _load("appliance_kernel")
         _load("appliance")
         sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload", "appliance_capture", "appliance_namespace")))
         sys.meta_path.insert(0, _PatchOnLoad(_patches))
+        for _name in [name for name in _patches if name in sys.modules]:  # imported while Python started
+            _patches[_name](sys.modules[_name])
         # Where IPython is not installed, a stand-in for IPython.display (Worker/Python/ipython_display.py),
         # found after every real finder so that an installed IPython always wins.
         sys.meta_path.append(_Finder(("IPython", "IPython.core", "IPython.display", "IPython.core.display"), packages=("IPython", "IPython.core")))
@@ -292,7 +298,7 @@ public sealed class PythonHost
             "update_display" => new UpdateDisplayNotification(id, (string?)payload["outputType"] ?? "display_data",
                 ObjectOrEmpty(payload["data"]), ObjectOrEmpty(payload["metadata"]), (string?)payload["displayId"] ?? ""),
             "clear_output" => new ClearOutputNotification(id, (bool?)payload["wait"] ?? false),
-            "input_request" => new InputRequestNotification(id, (string?)payload["prompt"] ?? ""),
+            "input_request" => new InputRequestNotification(id, (string?)payload["prompt"] ?? "", (bool?)payload["password"] ?? false),
             "error" => new ErrorNotification(id, (string?)payload["ename"] ?? "Error", (string?)payload["evalue"] ?? "",
                 payload["traceback"]?.AsArray().Select(line => (string?)line ?? "").ToList() ?? []),
             _ => throw new InvalidOperationException($"Unknown output kind '{kind}' from the Python runtime."),

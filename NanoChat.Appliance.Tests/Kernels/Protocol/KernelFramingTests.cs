@@ -23,6 +23,7 @@ public sealed class KernelFramingTests
         { new StartedNotification(42, "3.11.2", "/usr/bin/python3"), """{"type":"started","pid":42,"pythonVersion":"3.11.2","executable":"/usr/bin/python3"}""" },
         { new StreamNotification("e1", "stderr", "line\n"), """{"type":"stream","id":"e1","name":"stderr","text":"line\n"}""" },
         { new InputRequestNotification("e1", "Name? "), """{"type":"input_request","id":"e1","prompt":"Name? "}""" },
+        { new InputRequestNotification("e1", "Password: ", Password: true), """{"type":"input_request","id":"e1","prompt":"Password: ","password":true}""" },
         { new DisplayNotification("e1", "display_data", new JsonObject { ["text/plain"] = "a" }, [], "d7"), """{"type":"display","id":"e1","outputType":"display_data","data":{"text/plain":"a"},"metadata":{},"displayId":"d7"}""" },
         { new UpdateDisplayNotification("e1", "display_data", new JsonObject { ["text/plain"] = "b" }, [], "d7"), """{"type":"update_display","id":"e1","outputType":"display_data","data":{"text/plain":"b"},"metadata":{},"displayId":"d7"}""" },
         { new ClearOutputNotification("e1", true), """{"type":"clear_output","id":"e1","wait":true}""" },

@@ -34,7 +34,8 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //                                    displayId, in whichever cell of the notebook it is.
 //   clear_output {id, wait}          clear_output(): the cell's output so far is replaced; wait true: only
 //                                    once the next output arrives (a live plot does not flicker).
-//   input_request {id, prompt}       input() in execution `id` waits for a line from the student.
+//   input_request {id, prompt, password?}  input() in execution `id` waits for a line from the student;
+//                                    password true for getpass() (the page hides what is typed).
 //   error     {id, ename, evalue, traceback}  a Python exception; traceback lines show the cell's own source.
 //   done      {id, status, executionCount, durationMs}  status "ok"|"error"|"interrupted"; the last
 //                                    message of an execution. ("killed" is only ever made by the web
@@ -77,7 +78,8 @@ public sealed record DisplayNotification(string Id, string OutputType, JsonObjec
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisplayId = null) : KernelMessage;
 public sealed record UpdateDisplayNotification(string Id, string OutputType, JsonObject Data, JsonObject Metadata, string DisplayId) : KernelMessage;
 public sealed record ClearOutputNotification(string Id, bool Wait) : KernelMessage;
-public sealed record InputRequestNotification(string Id, string Prompt) : KernelMessage;
+public sealed record InputRequestNotification(string Id, string Prompt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Password = false) : KernelMessage;
 public sealed record ErrorNotification(string Id, string Ename, string Evalue, IReadOnlyList<string> Traceback) : KernelMessage;
 public sealed record DoneNotification(string Id, string Status, int ExecutionCount, long DurationMs) : KernelMessage;
 public sealed record CompletionsNotification(string Id, IReadOnlyList<string> Matches, int CursorStart) : KernelMessage, IKernelAnswer;

@@ -114,6 +114,16 @@ def read_line(prompt=""):
     The prompt and the answer are then printed, so the output (and the stored log) reads as in a
     terminal. Outside a running cell there is nobody to ask: EOFError, as with no stdin.
     """
+    return _ask(prompt, password=False)
+
+
+def read_password(prompt="Password: ", stream=None):
+    """getpass.getpass() in a cell: as input(), in a field that hides what is typed; the output shows
+    the prompt and dots, never the answer."""
+    return _ask(prompt, password=True)
+
+
+def _ask(prompt, password):
     global _input_box
     if not _running.is_set() or threading.current_thread() is not threading.main_thread():
         raise EOFError("input() can only ask while a cell runs, on its main thread")
@@ -121,7 +131,7 @@ def read_line(prompt=""):
     box = {"id": _current_id, "event": threading.Event(), "value": None}
     _input_box = box
     try:
-        emit("input_request", {"prompt": prompt})
+        emit("input_request", {"prompt": prompt, "password": True} if password else {"prompt": prompt})
         while not box["event"].wait(0.1):
             pass
     except KeyboardInterrupt:
@@ -135,7 +145,7 @@ def read_line(prompt=""):
         raise bdb.BdbQuit("interrupted")
     finally:
         _input_box = None
-    print(prompt + box["value"], flush=True)
+    print(prompt + ("········" if password else box["value"]), flush=True)
     return box["value"]
 
 

@@ -35,7 +35,7 @@ export class OutputArea {
     this.onInput = onInput;
     this.onUpdateDisplay = onUpdateDisplay; // update_display may target any cell: the page fans it out
     this.items = []; // {kind:'stream', name, text: StreamText, dom} | {kind:'rich'|'error'|'note', output}
-    this.question = null; // input() waiting for an answer: {prompt, executionId, dom}, always shown last
+    this.question = null; // input() waiting for an answer: {prompt, password, executionId, dom}, always shown last
     this.pending = [];
     this.frame = 0;
     this.executionId = null;
@@ -101,7 +101,7 @@ export class OutputArea {
     // output from a thread meanwhile must not take it away.
     if (['input_reply', 'error', 'done'].includes(event.type)) this.#dropInputField();
     switch (event.type) {
-      case 'input_request': this.question = { prompt: event.prompt ?? '', executionId: this.executionId, dom: null }; break;
+      case 'input_request': this.question = { prompt: event.prompt ?? '', password: event.password === true, executionId: this.executionId, dom: null }; break;
       case 'execution': this.executionId = event.executionId ?? this.executionId; break;
       case 'clear_output':
         if (event.wait) this.clearOnNextOutput = true;
@@ -139,7 +139,7 @@ export class OutputArea {
     const prompt = document.createElement('span');
     prompt.textContent = item.prompt;
     const field = document.createElement('input');
-    field.type = 'text';
+    field.type = item.password ? 'password' : 'text'; // getpass(): what is typed stays hidden
     field.autocomplete = 'off';
     field.spellcheck = false;
     field.setAttribute('aria-label', item.prompt.trim() || 'Input for the running cell');
