@@ -130,6 +130,23 @@ public sealed class ExecuteStreamTests
     }
 
     [Fact]
+    public async Task Help_prints_into_the_cell_and_sys_exit_ends_only_the_cell()
+    {
+        await using var session = await KernelSession.StartAsync();
+        // pydoc pages on a terminal; the kernel has none (before: "I/O operation on closed file").
+        var help = await session.RunAsync("help(len)");
+        Assert.Equal("ok", help.Status);
+        Assert.StartsWith("Help on built-in function len in module builtins:\n", help.Stdout, StringComparison.Ordinal);
+
+        await session.RunAsync("kept = 'state'");
+        var exited = await session.RunAsync("import sys\nsys.exit(3)");
+        Assert.Equal(("error", "SystemExit"), (exited.Status, (string?)exited.Error!["ename"]));
+        Assert.Equal(["SystemExit: 3"], exited.Error["traceback"]!.AsArray().Select(line => (string)line!));
+        Assert.Equal(["SystemExit"], (await session.RunAsync("exit()")).Error!["traceback"]!.AsArray().Select(line => (string)line!));
+        Assert.Equal("'state'", (await session.RunAsync("kept")).Result);
+    }
+
+    [Fact]
     public async Task Matplotlib_figures_arrive_as_png_and_display_shows_rich_values()
     {
         await using var session = await KernelSession.StartAsync();

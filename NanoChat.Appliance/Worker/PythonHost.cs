@@ -98,6 +98,10 @@ public sealed class PythonHost
         def patch_getpass(module):
             module.getpass = sys.modules["appliance_kernel"].read_password
         _patches["getpass"] = patch_getpass
+        # help(name) pages on a terminal (and failed on the kernel's closed stdin): print it instead.
+        def patch_pydoc(module):
+            module.pager = module.plainpager
+        _patches["pydoc"] = patch_pydoc
         _load("appliance_magics")
         _load("appliance_display")
         _load("appliance_kernel")

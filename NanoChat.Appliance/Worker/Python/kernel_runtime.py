@@ -262,6 +262,9 @@ def _report(kind, value, tb):
     if isinstance(value, MagicError):
         name = value.label
         lines = ["%s: %s" % (name, value)]
+    elif isinstance(value, SystemExit):
+        # sys.exit() or exit() ends the cell, not the kernel; its frames say nothing (IPython hides them too).
+        lines = ["SystemExit" if value.code is None else "SystemExit: %s" % value.code]
     elif isinstance(value, SyntaxError) and str(value.filename or "").startswith("<cell In["):
         # The cell itself does not parse: its line and the caret are the whole story, not the
         # compiler's frames (as Jupyter shows it).
