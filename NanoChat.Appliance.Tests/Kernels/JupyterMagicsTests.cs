@@ -140,6 +140,23 @@ public sealed class JupyterMagicsTests
     }
 
     [Fact]
+    public async Task Load_sends_the_files_text_for_the_cell_instead_of_running_it()
+    {
+        await using var session = await KernelSession.StartAsync();
+        await session.RunAsync("%%writefile solution.py\nimport math\nanswer = math.sqrt(16)\nprint('solved', answer)\n");
+        var loaded = await session.RunAsync("%load solution.py");
+        Assert.Equal(("ok", ""), (loaded.Status, loaded.Stdout));
+        var next = Assert.Single(loaded.Events, e => (string?)e.Data["type"] == "set_next_input").Data;
+        Assert.Equal(("# %load solution.py\nimport math\nanswer = math.sqrt(16)\nprint('solved', answer)", true), ((string?)next["text"], (bool)next["replace"]!));
+        Assert.Equal("NameError", (string?)(await session.RunAsync("answer")).Error!["ename"]); // loaded, not run
+
+        var lines = Assert.Single((await session.RunAsync("%load -r 1,3- solution.py")).Events, e => (string?)e.Data["type"] == "set_next_input").Data;
+        Assert.Equal("# %load -r 1,3- solution.py\nimport math\nprint('solved', answer)", (string?)lines["text"]);
+        foreach (var refused in new[] { "%load missing.py", "%load https://example.com/solution.py", "%load -r x solution.py", "%load" })
+            Assert.Equal("UsageError", (string?)(await session.RunAsync(refused)).Error!["ename"]);
+    }
+
+    [Fact]
     public async Task Errors_inside_magics_show_the_students_frames_only()
     {
         await using var session = await KernelSession.StartAsync();

@@ -101,6 +101,28 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
     }
 
     [BrowserFact]
+    public async Task Load_puts_the_files_text_into_the_cell_to_run_and_save()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Exercise",
+            new { type = "code", source = "%%writefile solution.py\nprint('solved')" },
+            new { type = "code", source = "%load solution.py" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run all", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 1, "done");
+        Assert.Equal("# %load solution.py\nprint('solved')", await Cell(page, 1).Locator(".cm-content").InnerTextAsync());
+        Assert.Equal(0, await Cell(page, 1).Locator(".output-stdout").CountAsync()); // loaded, not run
+
+        await Cell(page, 1).Locator(".cm-content").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('.cell')[1].querySelector('.output-stdout')?.textContent === 'solved\\n'");
+        await EditorSession.WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await EditorSession.WaitReadyAsync(page);
+        Assert.Contains("# %load solution.py", await Cell(page, 1).Locator(".cm-content").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [BrowserFact]
     public async Task The_debuggers_prompt_is_the_input_field_one_command_after_another()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);

@@ -15,7 +15,7 @@ namespace NanoChat.Appliance.Kernels;
 ///
 /// SSE events: `id: N` then `data: {"type": …}` where type is "execution" (first: executionId,
 /// notebookId, cellId, queuePosition), "status" (state running|starting, message), "stdout"/"stderr"
-/// (text), "display" (outputType, data, metadata), "update_display" (displayId, data, metadata), "clear_output" (wait), "input_request" (prompt, password when getpass() asks), "input_reply" (answered), "error" (ename, evalue, traceback), "done"
+/// (text), "display" (outputType, data, metadata), "update_display" (displayId, data, metadata), "clear_output" (wait), "input_request" (prompt, password when getpass() asks), "input_reply" (answered), "set_next_input" (text, replace: %load's text for the cell), "error" (ename, evalue, traceback), "done"
 /// (status ok|error|interrupted|killed, executionCount, durationMs, reason). The stream ends after done.
 /// </summary>
 public static class KernelsApi

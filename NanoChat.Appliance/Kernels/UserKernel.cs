@@ -368,6 +368,9 @@ public sealed class UserKernel
             case ClearOutputNotification clear:
                 execution.Log.Append(Execution.Event("clear_output", ("wait", clear.Wait)));
                 break;
+            case SetNextInputNotification next:
+                execution.Log.Append(Execution.Event("set_next_input", ("text", next.Text), ("replace", next.Replace)));
+                break;
             case ErrorNotification error:
                 execution.Log.Append(Execution.Event("error", ("ename", error.Ename), ("evalue", error.Evalue),
                     ("traceback", new JsonArray([.. error.Traceback.Select(line => (JsonNode?)JsonValue.Create(line))]))));

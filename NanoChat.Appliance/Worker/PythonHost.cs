@@ -302,6 +302,7 @@ public sealed class PythonHost
             "update_display" => new UpdateDisplayNotification(id, (string?)payload["outputType"] ?? "display_data",
                 ObjectOrEmpty(payload["data"]), ObjectOrEmpty(payload["metadata"]), (string?)payload["displayId"] ?? ""),
             "clear_output" => new ClearOutputNotification(id, (bool?)payload["wait"] ?? false),
+            "set_next_input" => new SetNextInputNotification(id, (string?)payload["text"] ?? "", (bool?)payload["replace"] ?? false),
             "input_request" => new InputRequestNotification(id, (string?)payload["prompt"] ?? "", (bool?)payload["password"] ?? false),
             "error" => new ErrorNotification(id, (string?)payload["ename"] ?? "Error", (string?)payload["evalue"] ?? "",
                 payload["traceback"]?.AsArray().Select(line => (string?)line ?? "").ToList() ?? []),

@@ -27,6 +27,7 @@ public sealed class KernelFramingTests
         { new DisplayNotification("e1", "display_data", new JsonObject { ["text/plain"] = "a" }, [], "d7"), """{"type":"display","id":"e1","outputType":"display_data","data":{"text/plain":"a"},"metadata":{},"displayId":"d7"}""" },
         { new UpdateDisplayNotification("e1", "display_data", new JsonObject { ["text/plain"] = "b" }, [], "d7"), """{"type":"update_display","id":"e1","outputType":"display_data","data":{"text/plain":"b"},"metadata":{},"displayId":"d7"}""" },
         { new ClearOutputNotification("e1", true), """{"type":"clear_output","id":"e1","wait":true}""" },
+        { new SetNextInputNotification("e1", "# %load a.py\nx = 1", true), """{"type":"set_next_input","id":"e1","text":"# %load a.py\nx = 1","replace":true}""" },
         { new ErrorNotification("e1", "ValueError", "bad", ["a", "b"]), """{"type":"error","id":"e1","ename":"ValueError","evalue":"bad","traceback":["a","b"]}""" },
         { new DoneNotification("e1", "ok", 7, 12), """{"type":"done","id":"e1","status":"ok","executionCount":7,"durationMs":12}""" },
         { new CompletionsNotification("c1", ["print", "property"], 0), """{"type":"completions","id":"c1","matches":["print","property"],"cursorStart":0}""" },

@@ -36,6 +36,8 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //                                    once the next output arrives (a live plot does not flicker).
 //   input_request {id, prompt, password?}  input() in execution `id` waits for a line from the student;
 //                                    password true for getpass() (the page hides what is typed).
+//   set_next_input {id, text, replace}  %load: the page puts text into the running cell (replace) or a
+//                                    new cell below it; nothing runs until the student runs it.
 //   error     {id, ename, evalue, traceback}  a Python exception; traceback lines show the cell's own source.
 //   done      {id, status, executionCount, durationMs}  status "ok"|"error"|"interrupted"; the last
 //                                    message of an execution. ("killed" is only ever made by the web
@@ -57,6 +59,7 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 [JsonDerivedType(typeof(DisplayNotification), "display")]
 [JsonDerivedType(typeof(UpdateDisplayNotification), "update_display")]
 [JsonDerivedType(typeof(ClearOutputNotification), "clear_output")]
+[JsonDerivedType(typeof(SetNextInputNotification), "set_next_input")]
 [JsonDerivedType(typeof(InputRequestNotification), "input_request")]
 [JsonDerivedType(typeof(ErrorNotification), "error")]
 [JsonDerivedType(typeof(DoneNotification), "done")]
@@ -78,6 +81,7 @@ public sealed record DisplayNotification(string Id, string OutputType, JsonObjec
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisplayId = null) : KernelMessage;
 public sealed record UpdateDisplayNotification(string Id, string OutputType, JsonObject Data, JsonObject Metadata, string DisplayId) : KernelMessage;
 public sealed record ClearOutputNotification(string Id, bool Wait) : KernelMessage;
+public sealed record SetNextInputNotification(string Id, string Text, bool Replace) : KernelMessage;
 public sealed record InputRequestNotification(string Id, string Prompt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Password = false) : KernelMessage;
 public sealed record ErrorNotification(string Id, string Ename, string Evalue, IReadOnlyList<string> Traceback) : KernelMessage;

@@ -12,7 +12,7 @@ import sys
 import time
 
 LINE_MAGICS = ("%time", "%timeit", "%run", "%matplotlib", "%config", "%load_ext autoreload", "%autoreload", "%who",
-               "%who_ls", "%whos", "%reset", "%debug", "%pdb", "%pip", "%cd", "%pwd", "%env", "%lsmagic")
+               "%who_ls", "%whos", "%reset", "%debug", "%pdb", "%load", "%pip", "%cd", "%pwd", "%env", "%lsmagic")
 CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%writefile", "%%bash", "%%sh", "%%html", "%%markdown", "%%latex", "%%svg",
                "%%javascript")
 SUPPORTED_MAGICS = LINE_MAGICS + CELL_MAGICS
@@ -276,6 +276,8 @@ def line_magic(name, argument, ns):
     elif name in ("who", "who_ls", "whos", "reset"):
         import appliance_namespace
         return getattr(appliance_namespace, name)(ns, argument)
+    elif name == "load":
+        load_into_cell(argument)
     elif name == "debug":
         _kernel().debug_last_error()
     elif name == "pdb":
@@ -304,6 +306,46 @@ def line_magic(name, argument, ns):
             return dict(os.environ)
     else:
         raise MagicError(unsupported("%" + name))
+
+
+_LOAD_USAGE = "%load [-r LINES] FILE puts the file's text into this cell (run the cell again to execute it); LINES like 5-10, 3, 12- or 1-4,9"
+
+
+def load_into_cell(argument):
+    """%load FILE: the cell's source becomes `# %load FILE` and the file's text, as in IPython (an
+    exercise's starting code or its solution); nothing runs until the student runs the cell again."""
+    import shlex
+    try:
+        words = shlex.split(argument)
+    except ValueError as error:
+        raise MagicError("%s (%s)" % (_LOAD_USAGE, error))
+    wanted = None
+    if len(words) >= 2 and words[0] == "-r":
+        wanted, words = words[1], words[2:]
+    if len(words) != 1:
+        raise MagicError(_LOAD_USAGE)
+    path = words[0]
+    if re.match(r"^[a-z]+://", path):
+        raise MagicError("%load: this appliance has no internet access; load a file from your workspace")
+    if not os.path.isfile(path):
+        raise MagicError("%%load: no file %s in %s" % (path, os.getcwd()))
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        lines = handle.read().split("\n")
+    if wanted is not None:
+        lines = [line for number, line in enumerate(lines, 1) if _in_ranges(number, wanted)]
+    _kernel().emit("set_next_input", {"text": "# %%load %s\n%s" % (argument.strip(), "\n".join(lines).rstrip("\n")), "replace": True})
+
+
+def _in_ranges(number, wanted):
+    for part in wanted.split(","):
+        match = re.match(r"^(\d*)(-?)(\d*)$", part.strip())
+        if match is None or not (match.group(1) or match.group(3)):
+            raise MagicError(_LOAD_USAGE)
+        first = int(match.group(1)) if match.group(1) else 1
+        last = (int(match.group(3)) if match.group(3) else float("inf")) if match.group(2) else first
+        if first <= number <= last:
+            return True
+    return False
 
 
 _CONFIG_LINE = re.compile(r"^(\w+)\.(\w+)\s*=\s*(.+)$")

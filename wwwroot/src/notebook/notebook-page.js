@@ -213,11 +213,19 @@ export class NotebookPage {
   }
 
   onCellEvent(cell, event) {
+    if (event.type === 'set_next_input') return this.setNextInput(cell, event);
     if (event.type === 'status' && event.state === 'running') cell.setState('running');
     else if (event.type === 'status' && event.state === 'starting') cell.setState('running', event.message || 'Starting the kernel…');
     else if (event.type === 'connection') cell.setState('running', 'Reconnecting…');
     else if (event.type === 'stdout' || event.type === 'stderr' || event.type === 'display') { if (cell.state !== 'running') cell.setState('running'); }
     cell.outputs.push(event);
+  }
+
+  /** %load: the text becomes the running cell's source (replace) or a new code cell below it. */
+  setNextInput(cell, { text = '', replace = false }) {
+    if (replace) cell.editor.setSource(text);
+    else this.insert(this.indexOf(cell) + 1, 'code', { focus: false }).editor.setSource(text);
+    this.changed();
   }
 
   finish(cell, done) {
