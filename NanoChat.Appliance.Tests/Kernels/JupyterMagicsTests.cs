@@ -157,6 +157,21 @@ public sealed class JupyterMagicsTests
     }
 
     [Fact]
+    public async Task Xmode_minimal_shows_only_the_errors_line_and_matplotlib_says_when_it_stays_inline()
+    {
+        await using var session = await KernelSession.StartAsync();
+        const string failing = "def train():\n    raise ValueError('loss is nan')\ntrain()";
+        Assert.Equal("Exception reporting mode: Minimal\n", (await session.RunAsync("%xmode Minimal")).Stdout);
+        Assert.Equal(["ValueError: loss is nan"], (await session.RunAsync(failing)).Error!["traceback"]!.AsArray().Select(line => (string)line!));
+        await session.RunAsync("%xmode Context");
+        Assert.Equal(4, (await session.RunAsync(failing)).Error!["traceback"]!.AsArray().Count);
+        Assert.Equal("UsageError", (string?)(await session.RunAsync("%xmode Verbose")).Error!["ename"]);
+
+        Assert.Equal("", (await session.RunAsync("%matplotlib inline")).Stdout);
+        Assert.Equal("%matplotlib widget is not available here; figures are shown inline.\n", (await session.RunAsync("%matplotlib widget")).Stdout);
+    }
+
+    [Fact]
     public async Task Errors_inside_magics_show_the_students_frames_only()
     {
         await using var session = await KernelSession.StartAsync();

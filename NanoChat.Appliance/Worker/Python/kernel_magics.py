@@ -12,7 +12,7 @@ import sys
 import time
 
 LINE_MAGICS = ("%time", "%timeit", "%run", "%matplotlib", "%config", "%load_ext autoreload", "%autoreload", "%who",
-               "%who_ls", "%whos", "%reset", "%debug", "%pdb", "%load", "%pip", "%cd", "%pwd", "%env", "%lsmagic")
+               "%who_ls", "%whos", "%reset", "%debug", "%pdb", "%xmode", "%load", "%pip", "%cd", "%pwd", "%env", "%lsmagic")
 CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%writefile", "%%bash", "%%sh", "%%html", "%%markdown", "%%latex", "%%svg",
                "%%javascript")
 SUPPORTED_MAGICS = LINE_MAGICS + CELL_MAGICS
@@ -270,7 +270,10 @@ def line_magic(name, argument, ns):
         import appliance_autoreload
         appliance_autoreload.magic(argument)
     elif name == "matplotlib":
-        pass  # figures are always shown inline here
+        backend = argument.strip().split(" ")[0]
+        if backend not in ("", "inline"):
+            # notebook, widget and ipympl are interactive (widgets); qt, tk need a desktop.
+            print("%%matplotlib %s is not available here; figures are shown inline." % backend)
     elif name == "config":
         configure(argument)
     elif name in ("who", "who_ls", "whos", "reset"):
@@ -278,6 +281,13 @@ def line_magic(name, argument, ns):
         return getattr(appliance_namespace, name)(ns, argument)
     elif name == "load":
         load_into_cell(argument)
+    elif name == "xmode":
+        modes = {"minimal": "Minimal", "plain": "Plain", "context": "Context"}
+        mode = modes.get(argument.strip().lower())
+        if mode is None:
+            raise MagicError("%xmode Minimal|Plain|Context: Minimal shows only the error's last line; the others the whole traceback")
+        _kernel()._traceback_mode = mode
+        print("Exception reporting mode: %s" % mode)
     elif name == "debug":
         _kernel().debug_last_error()
     elif name == "pdb":

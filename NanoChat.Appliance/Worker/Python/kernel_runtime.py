@@ -32,6 +32,7 @@ _gpu_fraction = None
 _gpu_fraction_done = False
 _running = threading.Event()    # set while a cell runs: the flusher sleeps otherwise
 _post_mortem = False            # %pdb on: a failing cell opens the debugger at its error
+_traceback_mode = "Context"     # %xmode: "Minimal" shows only the exception's line
 
 
 def install(host, gpu_fraction):
@@ -265,7 +266,7 @@ def _report(kind, value, tb):
     elif isinstance(value, SystemExit):
         # sys.exit() or exit() ends the cell, not the kernel; its frames say nothing (IPython hides them too).
         lines = ["SystemExit" if value.code is None else "SystemExit: %s" % value.code]
-    elif isinstance(value, SyntaxError) and str(value.filename or "").startswith("<cell In["):
+    elif _traceback_mode == "Minimal" or (isinstance(value, SyntaxError) and str(value.filename or "").startswith("<cell In[")):
         # The cell itself does not parse: its line and the caret are the whole story, not the
         # compiler's frames (as Jupyter shows it).
         lines = traceback.format_exception_only(kind, value)
