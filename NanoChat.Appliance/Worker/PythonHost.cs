@@ -30,8 +30,8 @@ public sealed class PythonHost
     }
 
     // Registers the embedded modules: appliance_magics, appliance_display, appliance_kernel and appliance now; the
-    // matplotlib backend, the chat generator, Shift+Tab help, autoreload, %%capture and the namespace
-    // magics lazily (they import matplotlib, torch and inspect, which a cell may never need).
+    // matplotlib backend, the chat generator, Shift+Tab help, autoreload and most magics lazily (they
+    // import matplotlib, torch and inspect, which a cell may never need).
     private const string Bootstrap = """
         import sys, types, signal, importlib.machinery
         def _load(name):
@@ -106,7 +106,7 @@ public sealed class PythonHost
         _load("appliance_display")
         _load("appliance_kernel")
         _load("appliance")
-        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload", "appliance_capture", "appliance_namespace")))
+        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload", "appliance_capture", "appliance_namespace", "appliance_timing", "appliance_file_magics")))
         sys.meta_path.insert(0, _PatchOnLoad(_patches))
         for _name in [name for name in _patches if name in sys.modules]:  # imported while Python started
             _patches[_name](sys.modules[_name])
@@ -146,7 +146,7 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("appliance_capture", "kernel_capture.py"), ("appliance_namespace", "kernel_namespace.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
+            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("appliance_capture", "kernel_capture.py"), ("appliance_namespace", "kernel_namespace.py"), ("appliance_timing", "kernel_timing.py"), ("appliance_file_magics", "kernel_file_magics.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
                 sources[module] = new PyString(ReadResource(resource));
             sources["IPython.core"] = new PyString("");
             sources["IPython.core.display"] = new PyString("from IPython.display import *\nfrom IPython.display import __all__\n");

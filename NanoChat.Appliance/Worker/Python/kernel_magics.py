@@ -2,14 +2,14 @@
 # appliance_kernel): `!command` lines through the shell, %time/%timeit, the cell magics tutorials
 # use (%%writefile, %%bash, %%capture, %%html), `name?` help, %config for figures, %who/%reset and a
 # few harmless magics; every other magic is refused with one clear sentence. Embedded in the binary,
-# loaded at worker start; %%capture (kernel_capture.py) and the namespace magics (kernel_namespace.py)
-# load on first use.
+# loaded at worker start. What the magics do lives in modules loaded on first use: %time/%timeit
+# (kernel_timing.py), %%writefile/%run/%load (kernel_file_magics.py), %%capture (kernel_capture.py),
+# %who/%whos/%reset (kernel_namespace.py).
 import os
 import re
 import signal
 import subprocess
 import sys
-import time
 
 LINE_MAGICS = ("%time", "%timeit", "%run", "%matplotlib", "%config", "%load_ext autoreload", "%autoreload", "%who",
                "%who_ls", "%whos", "%reset", "%debug", "%pdb", "%xmode", "%load", "%pip", "%cd", "%pwd", "%env", "%lsmagic")
@@ -109,11 +109,13 @@ def cell_magic(header, body, ns, filename="<cell>"):
     name, _, argument = header[2:].strip().partition(" ")
     argument = argument.strip()
     if name == "time":
-        return time_statement(body, ns)
+        import appliance_timing
+        return appliance_timing.time_statement(body, ns)
     if name == "timeit":
         # IPython's form: `%%timeit [options] [setup statement]`, the cell is what is timed.
-        options, setup = _timeit_options(argument)
-        return timeit_statement(body, ns, options, setup or "pass")
+        import appliance_timing
+        options, setup = appliance_timing.timeit_options(argument)
+        return appliance_timing.timeit_statement(body, ns, options, setup or "pass")
     elif name == "capture":
         import appliance_capture
         appliance_capture.run(argument, body, ns, filename)
@@ -121,7 +123,8 @@ def cell_magic(header, body, ns, filename="<cell>"):
         mime, kind = _CELL_OUTPUTS[name]
         _kernel().display({mime: body, "text/plain": "<IPython.core.display.%s object>" % kind}, raw=True)
     elif name == "writefile":
-        write_file(argument, body)
+        import appliance_file_magics
+        appliance_file_magics.write_file(argument, body)
     elif name in ("bash", "sh"):
         status = _run_child(["/bin/" + name, "-c", body])
         if status != 0:
@@ -129,22 +132,6 @@ def cell_magic(header, body, ns, filename="<cell>"):
     else:
         raise MagicError(unsupported("%%" + name))
     return None
-
-
-def write_file(argument, body):
-    """%%writefile [-a|--append] FILE: saves the cell's text (e.g. a script for `!python FILE`)."""
-    import shlex
-    words = shlex.split(argument)
-    append = bool(words) and words[0] in ("-a", "--append")
-    if append:
-        words = words[1:]
-    if len(words) != 1:
-        raise MagicError("%%writefile needs one file name: %%writefile [-a] FILE")
-    path = os.path.expanduser(words[0])
-    existed = os.path.exists(path)
-    with open(path, "a" if append else "w", encoding="utf-8") as handle:
-        handle.write(body if body.endswith("\n") or not body else body + "\n")
-    print("%s %s" % ("Appending to" if append else "Overwriting" if existed else "Writing", words[0]))
 
 
 _HELP_LINE = re.compile(r"^\s*(\?{1,2})?([A-Za-z_][\w.]*)(\?{1,2})?\s*$")
@@ -163,105 +150,16 @@ def help_request(source):
     return before, match.group(2)
 
 
-def run_script(argument, ns):
-    """%run FILE [ARGS]: runs a script as __main__ with those sys.argv, then keeps its globals here."""
-    import runpy
-    import shlex
-    words = shlex.split(argument)
-    if not words:
-        raise MagicError("%run needs a file: %run FILE [ARGS]")
-    if not os.path.isfile(words[0]):
-        raise MagicError("%%run: no file %s in %s" % (words[0], os.getcwd()))
-    saved = sys.argv
-    sys.argv = words
-    try:
-        result = runpy.run_path(words[0], run_name="__main__")
-    except SystemExit as exit:
-        if exit.code not in (None, 0):  # argparse's --help or a clean sys.exit() is not an error
-            raise
-        return
-    finally:
-        sys.argv = saved
-    ns.update((name, value) for name, value in result.items() if not name.startswith("__"))
-
-
-def time_statement(code, ns):
-    started_wall, started_cpu = time.perf_counter(), time.process_time()
-    try:
-        return _kernel().run_source(code, ns, "<%time>", display_last=True)
-    finally:
-        wall, cpu = time.perf_counter() - started_wall, time.process_time() - started_cpu
-        print("CPU times: total: %s\nWall time: %s" % (_format_seconds(cpu), _format_seconds(wall)))
-
-
-_TIMEIT_OPTION = re.compile(r"^\s*-(n|r)\s*(\d+)|^\s*-([qo])(?=\s|$)")
-_TIMEIT_USAGE = "%timeit [-n LOOPS] [-r REPEATS] [-q] [-o] STATEMENT"
-
-
-def _timeit_options(argument):
-    """IPython's %timeit options ahead of the statement: ({"n": …, "r": …, "q": …, "o": …}, rest)."""
-    options = {}
-    while True:
-        match = _TIMEIT_OPTION.match(argument)
-        if match is None:
-            break
-        if match.group(1):
-            options[match.group(1)] = int(match.group(2))
-        else:
-            options[match.group(3)] = True
-        argument = argument[match.end():]
-    if argument.lstrip().startswith("-"):
-        raise MagicError("%s (unknown option in %r)" % (_TIMEIT_USAGE, argument.strip()))
-    return options, argument.strip()
-
-
-class TimeitResult:
-    """What `%timeit -o` returns, with IPython's names: loops, repeat, all_runs, best, worst, average, stdev."""
-
-    def __init__(self, loops, repeat, all_runs):
-        self.loops, self.repeat, self.all_runs = loops, repeat, all_runs
-        self.timings = [run / loops for run in all_runs]
-        self.best, self.worst = min(self.timings), max(self.timings)
-        self.average = sum(self.timings) / len(self.timings)
-        self.stdev = (sum((t - self.average) ** 2 for t in self.timings) / len(self.timings)) ** 0.5
-
-    def __str__(self):
-        runs = "%d run%s" % (self.repeat, "" if self.repeat == 1 else "s")
-        loops = "{:,} loop{}".format(self.loops, "" if self.loops == 1 else "s")
-        return "%s ± %s per loop (mean ± std. dev. of %s, %s each)" % (_format_seconds(self.average), _format_seconds(self.stdev), runs, loops)
-
-    def __repr__(self):
-        return "<TimeitResult : %s>" % self
-
-
-def timeit_statement(code, ns, options=None, setup="pass"):
-    import timeit
-    options = options or {}
-    if not code.strip():
-        raise MagicError(_TIMEIT_USAGE)
-    timer = timeit.Timer(code, setup=setup, globals=ns)
-    number = options.get("n") or timer.autorange()[0]
-    repeat = options.get("r") or 7
-    result = TimeitResult(number, repeat, timer.repeat(repeat=repeat, number=number))
-    if not options.get("q"):
-        print(result)
-    return result if options.get("o") else None
-
-
-def _format_seconds(seconds):
-    for unit, scale in (("s", 1), ("ms", 1e3), ("µs", 1e6), ("ns", 1e9)):
-        if seconds * scale >= 1 or unit == "ns":
-            return "%.3g %s" % (seconds * scale, unit)
-
-
 def line_magic(name, argument, ns):
-    if name == "time":
-        return time_statement(argument, ns)
-    elif name == "timeit":
-        options, statement = _timeit_options(argument)
-        return timeit_statement(statement, ns, options)
+    if name in ("time", "timeit"):
+        import appliance_timing
+        if name == "time":
+            return appliance_timing.time_statement(argument, ns)
+        options, statement = appliance_timing.timeit_options(argument)
+        return appliance_timing.timeit_statement(statement, ns, options)
     elif name == "run":
-        run_script(argument, ns)
+        import appliance_file_magics
+        appliance_file_magics.run_script(argument, ns)
     elif name in ("load_ext", "reload_ext"):
         if argument.strip() != "autoreload":
             raise MagicError("%%%s %s is not supported in this appliance: its only extension is autoreload" % (name, argument.strip()))
@@ -280,7 +178,8 @@ def line_magic(name, argument, ns):
         import appliance_namespace
         return getattr(appliance_namespace, name)(ns, argument)
     elif name == "load":
-        load_into_cell(argument)
+        import appliance_file_magics
+        appliance_file_magics.load_into_cell(argument)
     elif name == "xmode":
         modes = {"minimal": "Minimal", "plain": "Plain", "context": "Context"}
         mode = modes.get(argument.strip().lower())
@@ -316,46 +215,6 @@ def line_magic(name, argument, ns):
             return dict(os.environ)
     else:
         raise MagicError(unsupported("%" + name))
-
-
-_LOAD_USAGE = "%load [-r LINES] FILE puts the file's text into this cell (run the cell again to execute it); LINES like 5-10, 3, 12- or 1-4,9"
-
-
-def load_into_cell(argument):
-    """%load FILE: the cell's source becomes `# %load FILE` and the file's text, as in IPython (an
-    exercise's starting code or its solution); nothing runs until the student runs the cell again."""
-    import shlex
-    try:
-        words = shlex.split(argument)
-    except ValueError as error:
-        raise MagicError("%s (%s)" % (_LOAD_USAGE, error))
-    wanted = None
-    if len(words) >= 2 and words[0] == "-r":
-        wanted, words = words[1], words[2:]
-    if len(words) != 1:
-        raise MagicError(_LOAD_USAGE)
-    path = words[0]
-    if re.match(r"^[a-z]+://", path):
-        raise MagicError("%load: this appliance has no internet access; load a file from your workspace")
-    if not os.path.isfile(path):
-        raise MagicError("%%load: no file %s in %s" % (path, os.getcwd()))
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        lines = handle.read().split("\n")
-    if wanted is not None:
-        lines = [line for number, line in enumerate(lines, 1) if _in_ranges(number, wanted)]
-    _kernel().emit("set_next_input", {"text": "# %%load %s\n%s" % (argument.strip(), "\n".join(lines).rstrip("\n")), "replace": True})
-
-
-def _in_ranges(number, wanted):
-    for part in wanted.split(","):
-        match = re.match(r"^(\d*)(-?)(\d*)$", part.strip())
-        if match is None or not (match.group(1) or match.group(3)):
-            raise MagicError(_LOAD_USAGE)
-        first = int(match.group(1)) if match.group(1) else 1
-        last = (int(match.group(3)) if match.group(3) else float("inf")) if match.group(2) else first
-        if first <= number <= last:
-            return True
-    return False
 
 
 _CONFIG_LINE = re.compile(r"^(\w+)\.(\w+)\s*=\s*(.+)$")
