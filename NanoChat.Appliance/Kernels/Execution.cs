@@ -8,7 +8,7 @@ namespace NanoChat.Appliance.Kernels;
 /// Lives from submit until done (then only its row and log file remain). Finishing is idempotent:
 /// the first of done, interrupt-before-start or worker death wins, and writes the done event.
 /// </summary>
-public sealed class Execution(ExecutionRecord record, string code, ExecutionLog log, string @namespace)
+public sealed class Execution(ExecutionRecord record, string code, ExecutionLog log, string @namespace, bool silent = false)
 {
     private readonly TaskCompletionSource<string> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _finishedFlag;
@@ -20,6 +20,9 @@ public sealed class Execution(ExecutionRecord record, string code, ExecutionLog 
     public string? CellId { get; } = record.CellId;
     public string Code { get; } = code;
     public string Namespace { get; } = @namespace;
+
+    /// <summary>Not a cell of the student's (interact's control moved): the kernel does not number it.</summary>
+    public bool Silent { get; } = silent;
     public ExecutionLog Log { get; } = log;
     public DateTimeOffset? StartedAt { get; set; }
     public string Status { get; set; } = ExecutionStatus.Queued;

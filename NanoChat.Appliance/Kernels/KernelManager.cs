@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using NanoChat.Appliance.Kernels.Protocol;
 
 namespace NanoChat.Appliance.Kernels;
@@ -46,11 +48,20 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
     /// <summary>A chat reply: queued with the user's cells (they take turns), run in <see cref="ChatNamespace"/>.</summary>
     public Execution SubmitChat(long userId, string username, string code) => Submit(userId, username, 0, null, code, ChatNamespace);
 
-    private Execution Submit(long userId, string username, long notebookId, string? cellId, string code, string @namespace)
+    /// <summary>One of interact's controls moved: the call that re-runs its function, queued with the
+    /// user's cells in the notebook's namespace, not numbered and tied to no cell.</summary>
+    public Execution SubmitWidgetChange(long userId, string username, long notebookId, string widgetId, JsonObject values)
+    {
+        // JSON strings are also valid Python string literals, so the ids and values travel as data, not code.
+        var code = $"import appliance_widgets\nappliance_widgets.changed({JsonSerializer.Serialize(widgetId)}, {JsonSerializer.Serialize(NotebookNamespace(notebookId))}, __import__('json').loads({JsonSerializer.Serialize(values.ToJsonString())}))\n";
+        return Submit(userId, username, notebookId, null, code, NotebookNamespace(notebookId), silent: true);
+    }
+
+    private Execution Submit(long userId, string username, long notebookId, string? cellId, string code, string @namespace, bool silent = false)
     {
         var record = services.Store.Create(userId, notebookId, cellId);
         var log = new ExecutionLog(record.LogPath, services.Options.MaxLogBytesPerExecution);
-        var execution = new Execution(record, code, log, @namespace);
+        var execution = new Execution(record, code, log, @namespace, silent);
         _live[execution.Id] = execution;
         _ = execution.Finished.ContinueWith(_ => _live.TryRemove(execution.Id, out Execution? _), TaskScheduler.Default);
         var kernel = For(userId, username);

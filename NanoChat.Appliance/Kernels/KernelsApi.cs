@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Notebooks;
@@ -18,15 +19,20 @@ namespace NanoChat.Appliance.Kernels;
 /// (text), "display" (outputType, data, metadata), "update_display" (displayId, data, metadata), "clear_output" (wait), "input_request" (prompt, password when getpass() asks), "input_reply" (answered), "set_next_input" (text, replace: %load's text for the cell), "error" (ename, evalue, traceback), "done"
 /// (status ok|error|interrupted|killed, executionCount, durationMs, reason). The stream ends after done.
 /// </summary>
-public static class KernelsApi
+public static partial class KernelsApi
 {
     public sealed record ExecuteRequest(long? NotebookId, string? CellId, string? Code);
     public sealed record InputAnswer(string? Value);
     /// <summary>A position in a cell, for completion and help: <c>cursor</c> counts UTF-16 units, as the browser's editor does.</summary>
     public sealed record CursorRequest(long? NotebookId, string? Code, int? Cursor);
+    public sealed record WidgetChange(long? NotebookId, JsonObject? Values);
 
     /// <summary>Largest cell source accepted (characters).</summary>
     public const int MaxCodeChars = 1_000_000;
+    private const int MaxWidgetValuesChars = 64 * 1024;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial System.Text.RegularExpressions.Regex WidgetIdPattern();
     public const int MaxInputChars = 64 * 1024;
 
     public static IServiceCollection AddKernels(this IServiceCollection services, ApplianceOptions options)
@@ -57,6 +63,24 @@ public static class KernelsApi
             if (notebooks.Find(http.User.Id(), notebookId) is null)
                 return Problems.NotFound("The notebook");
             var execution = kernels.Submit(http.User.Id(), http.User.Username(), notebookId, request.CellId, request.Code);
+            await ServerSentEvents.StreamAsync(http, execution.Log.Path, execution.Log, 0);
+            return Results.Empty;
+        });
+
+        // One of interact's controls moved (Worker/Python/kernel_widgets.py): its function runs again in
+        // the notebook's namespace, queued with the cells, and the events (an update_display of the
+        // widget's output, or an error) stream back as for a cell.
+        api.MapPost("/widgets/{widgetId}", async (string widgetId, WidgetChange change, HttpContext http, NotebookStore notebooks, KernelManager kernels) =>
+        {
+            if (!WidgetIdPattern().IsMatch(widgetId))
+                return Problems.BadRequest("A widget id is 32 hexadecimal digits.");
+            if (change.NotebookId is not { } notebookId || change.Values is null)
+                return Problems.BadRequest("A widget change needs 'notebookId' and 'values'.");
+            if (change.Values.ToJsonString().Length > MaxWidgetValuesChars)
+                return Problems.BadRequest($"A widget's values may take at most {MaxWidgetValuesChars:N0} characters.");
+            if (notebooks.Find(http.User.Id(), notebookId) is null)
+                return Problems.NotFound("The notebook");
+            var execution = kernels.SubmitWidgetChange(http.User.Id(), http.User.Username(), notebookId, widgetId, change.Values);
             await ServerSentEvents.StreamAsync(http, execution.Log.Path, execution.Log, 0);
             return Results.Empty;
         });

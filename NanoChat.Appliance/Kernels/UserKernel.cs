@@ -256,7 +256,7 @@ public sealed class UserKernel
         execution.Status = ExecutionStatus.Running;
         execution.Log.Append(Execution.Event("status", ("state", ExecutionStatus.Running)));
         worker.Current = execution;
-        await worker.SendAsync(new ExecuteCommand(execution.Key, execution.Namespace, execution.Code));
+        await worker.SendAsync(new ExecuteCommand(execution.Key, execution.Namespace, execution.Code, execution.Silent));
         _ = MarkRunningUnlessQuickAsync(execution);
         if (await Task.WhenAny(execution.Finished, worker.Exited) != execution.Finished)
         {

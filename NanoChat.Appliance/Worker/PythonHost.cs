@@ -106,8 +106,10 @@ public sealed class PythonHost
         _load("appliance_display")
         _load("appliance_kernel")
         _load("appliance")
-        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload", "appliance_capture", "appliance_namespace", "appliance_timing", "appliance_file_magics")))
+        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload", "appliance_capture", "appliance_namespace", "appliance_timing", "appliance_file_magics", "appliance_widgets")))
         sys.meta_path.insert(0, _PatchOnLoad(_patches))
+        # interact's controls: the appliance's ipywidgets comes first, as the real one cannot work here.
+        sys.meta_path.insert(0, _Finder(("ipywidgets",)))
         for _name in [name for name in _patches if name in sys.modules]:  # imported while Python started
             _patches[_name](sys.modules[_name])
         # Where IPython is not installed, a stand-in for IPython.display (Worker/Python/ipython_display.py),
@@ -146,7 +148,7 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("appliance_capture", "kernel_capture.py"), ("appliance_namespace", "kernel_namespace.py"), ("appliance_timing", "kernel_timing.py"), ("appliance_file_magics", "kernel_file_magics.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
+            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("appliance_capture", "kernel_capture.py"), ("appliance_namespace", "kernel_namespace.py"), ("appliance_timing", "kernel_timing.py"), ("appliance_file_magics", "kernel_file_magics.py"), ("appliance_widgets", "kernel_widgets.py"), ("ipywidgets", "ipywidgets_package.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
                 sources[module] = new PyString(ReadResource(resource));
             sources["IPython.core"] = new PyString("");
             sources["IPython.core.display"] = new PyString("from IPython.display import *\nfrom IPython.display import __all__\n");
@@ -182,7 +184,8 @@ public sealed class PythonHost
         {
             try
             {
-                using var result = _runtime!.InvokeMethod("run_cell", new PyString(command.Id), new PyString(command.Namespace), new PyString(command.Code));
+                using var silent = command.Silent.ToPython();
+                using var result = _runtime!.InvokeMethod("run_cell", new PyString(command.Id), new PyString(command.Namespace), new PyString(command.Code), silent);
                 using var first = result[0];
                 using var second = result[1];
                 status = first.As<string>();

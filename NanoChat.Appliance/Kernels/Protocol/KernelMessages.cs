@@ -13,8 +13,10 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 // fd 1 or 2 (those carry student output into pipes), so the socket is the only channel.
 //
 // Commands, web → worker:
-//   execute   {id, namespace, code}  run code in the globals dict named `namespace` (one per notebook);
-//                                    the worker queues them and runs them one at a time on its main thread.
+//   execute   {id, namespace, code, silent?}  run code in the globals dict named `namespace` (one per
+//                                    notebook); the worker queues them and runs them one at a time on its
+//                                    main thread. silent: not a student's cell (interact's control moved):
+//                                    not numbered.
 //   interrupt {id}                   KeyboardInterrupt into execution `id` if it is the one running;
 //                                    ignored otherwise (never leaks into the next cell).
 //   complete  {id, namespace, code, cursor}  completion candidates for code up to `cursor`.
@@ -68,7 +70,8 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 [JsonDerivedType(typeof(StatsNotification), "stats")]
 public abstract record KernelMessage;
 
-public sealed record ExecuteCommand(string Id, string Namespace, string Code) : KernelMessage;
+public sealed record ExecuteCommand(string Id, string Namespace, string Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Silent = false) : KernelMessage;
 public sealed record InterruptCommand(string Id) : KernelMessage;
 public sealed record CompleteCommand(string Id, string Namespace, string Code, int Cursor) : KernelMessage;
 public sealed record InspectCommand(string Id, string Namespace, string Code, int Cursor) : KernelMessage;

@@ -28,6 +28,7 @@ _host = None            # the .NET side: _host.Emit(kind, json_text), set by ins
 _namespaces = {}        # namespace name -> globals dict (one per notebook)
 _execution_count = 0
 _current_id = ""
+_current_namespace = ""         # the running cell's notebook namespace (interact remembers where it was made)
 _gpu_fraction = None
 _gpu_fraction_done = False
 _running = threading.Event()    # set while a cell runs: the flusher sleeps otherwise
@@ -194,15 +195,20 @@ def run_source(source, ns, filename, display_last):
     return value
 
 
-def run_cell(execution_id, namespace_name, source):
-    """Runs one cell; returns (status, execution_count). Output travels through _host as it happens."""
-    global _execution_count, _current_id
-    _execution_count += 1
+def run_cell(execution_id, namespace_name, source, silent=False):
+    """Runs one cell; returns (status, execution_count). Output travels through _host as it happens.
+    silent: not a cell of the student's (a control of interact moved): not numbered, and the last
+    error stays the one %debug would open."""
+    global _execution_count, _current_id, _current_namespace
+    if not silent:
+        _execution_count += 1
     _current_id = execution_id
+    _current_namespace = namespace_name
     ns = namespace(namespace_name)
-    filename = "<cell In[%d]>" % _execution_count
+    # A silent run must not take the last cell's name: linecache would then show its lines instead.
+    filename = "<appliance>/silent" if silent else "<cell In[%d]>" % _execution_count
     status = "ok"
-    if "%debug" not in source:
+    if "%debug" not in source and not silent:
         _forget_last_error()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     _running.set()
@@ -258,6 +264,12 @@ def _report(kind, value, tb):
     if not isinstance(value, MagicError):
         # For %debug in the next cell, as Python's REPL and IPython keep it.
         sys.last_type, sys.last_value, sys.last_traceback = kind, value, tb
+    name, lines = format_error(kind, value, tb)
+    emit("error", {"ename": name, "evalue": str(value), "traceback": lines})
+
+
+def format_error(kind, value, tb):
+    """An exception as the cell shows it: (ename, traceback lines without trailing newlines)."""
     name = kind.__name__
     import traceback
     if isinstance(value, MagicError):
@@ -275,7 +287,7 @@ def _report(kind, value, tb):
         _hide_appliance_frames(report)
         lines = list(report.format())
     # nbformat's traceback is a list of lines that front ends join with newlines: no trailing ones.
-    emit("error", {"ename": name, "evalue": str(value), "traceback": [line.rstrip("\n") for line in lines]})
+    return name, [line.rstrip("\n") for line in lines]
 
 
 def _forget_last_error():

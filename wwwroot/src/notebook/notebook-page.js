@@ -7,6 +7,7 @@ import { renderMarkdown } from './markdown.js';
 import { Autosave } from './autosave.js';
 import { KernelBadge } from './kernel-badge.js';
 import { execute } from './runner.js';
+import { setWidgetHost } from './widgets.js';
 import { reattachExecutions } from './reattach.js';
 import { installCommandKeys, renderHelp } from './keyboard.js';
 import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
@@ -15,6 +16,7 @@ export class NotebookPage {
   constructor(root) {
     this.root = root;
     this.notebookId = Number(root.dataset.notebookId);
+    setWidgetHost({ notebookId: this.notebookId, updateDisplay: (displayId, output) => this.updateDisplay(displayId, output) });
     this.projectId = Number(root.dataset.projectId);
     this.list = root.querySelector('#cells');
     this.alert = root.querySelector('#notebook-alert');

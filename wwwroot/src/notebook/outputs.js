@@ -6,6 +6,7 @@ import { AnsiUp } from 'ansi_up';
 import { StreamText } from './stream-text.js';
 import { createOutputFrame, forgetOutputFrames } from './output-frame.js';
 import { renderMarkdown, showMarkdown } from './markdown.js';
+import { WIDGET_MIME, renderWidget } from './widgets.js';
 
 const MAX_RICH_OUTPUTS = 50;
 const FRAME_BUDGET_MS = 10; // work per animation frame before yielding to input
@@ -196,7 +197,8 @@ export class OutputArea {
     for (const item of this.items) {
       if (item.kind !== 'rich' || item.displayId !== displayId) continue;
       item.output = { ...output, output_type: item.output.output_type };
-      if (item.dom) {
+      // A widget keeps its controls (and a slider its drag) and replaces only its outputs.
+      if (item.dom && !item.dom.updateInPlace?.(item.output)) {
         forgetOutputFrames(item.dom);
         const fresh = this.#createElement(item);
         item.dom.replaceWith(fresh);
@@ -294,6 +296,12 @@ function renderRich(output) {
   const data = output.data ?? {};
   const wrapper = document.createElement('div');
   wrapper.className = 'output output-rich';
+  if (data[WIDGET_MIME] !== undefined) {
+    const widget = renderWidget(data[WIDGET_MIME], renderNestedOutputs);
+    wrapper.updateInPlace = (next) => widget.updateInPlace(next.data?.[WIDGET_MIME]);
+    wrapper.append(widget);
+    return wrapper;
+  }
   const html = data['text/html'];
   const script = data['application/javascript'];
   if (html !== undefined || script !== undefined) {
@@ -323,6 +331,12 @@ function renderRich(output) {
   setTerminalText(pre, typeof text === 'object' && !Array.isArray(text) ? JSON.stringify(text, null, 2) : joinText(text));
   wrapper.append(pre);
   return wrapper;
+}
+
+/** A widget's outputs: an output area of their own inside it. */
+function renderNestedOutputs(element, outputs) {
+  forgetOutputFrames(element);
+  new OutputArea(element).load(outputs);
 }
 
 /** Markdown (and LaTeX) outputs go through the same server-side sanitizer and KaTeX as markdown cells. */

@@ -10,17 +10,26 @@ const YIELD_EVERY_EVENTS = 200;
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
 /** Starts an execution; resolves with the final "done" event. */
-export async function execute({ notebookId, cellId, code }, onEvent) {
-  const response = await fetch('/api/execute/stream', {
+export function execute({ notebookId, cellId, code }, onEvent) {
+  return start('/api/execute/stream', { notebookId, cellId, code }, 'Could not run the cell', onEvent);
+}
+
+/** One of interact's controls moved: its function runs again (an update_display event follows). */
+export function changeWidget(widgetId, { notebookId, values }, onEvent) {
+  return start(`/api/widgets/${encodeURIComponent(widgetId)}`, { notebookId, values }, 'Could not run the control', onEvent);
+}
+
+async function start(url, body, failure, onEvent) {
+  const response = await fetch(url, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', 'X-CSRF-TOKEN': antiforgeryToken() },
-    body: JSON.stringify({ notebookId, cellId, code }),
+    body: JSON.stringify(body),
   });
   if (!response.ok) {
     let detail = `The server answered ${response.status}.`;
     try { const problem = await response.json(); detail = problem.detail || problem.title || detail; } catch { /* not JSON */ }
-    const done = { type: 'done', status: 'error', reason: `Could not run the cell: ${detail}` };
+    const done = { type: 'done', status: 'error', reason: `${failure}: ${detail}` };
     onEvent(done);
     return done;
   }

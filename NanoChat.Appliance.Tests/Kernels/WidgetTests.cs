@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace NanoChat.Appliance.Tests.Kernels;
+
+/// <summary>
+/// ipywidgets' interact through the appliance: the cell shows controls made from the function's
+/// arguments, and `POST /api/widgets/{id}` (what the page sends when a control moves) runs the
+/// function again in the notebook's namespace and replaces that output (update_display), without
+/// numbering a cell. Real worker, real CPython, real HTTP.
+/// </summary>
+[Collection(PythonKernelCollection.Name)]
+public sealed class WidgetTests
+{
+    private const string WidgetMime = "application/vnd.nanochat.widget+json";
+
+    private static JsonObject Widget(JsonObject display) => display["data"]![WidgetMime]!.AsObject();
+
+    private static Task<CellRun> ChangeAsync(KernelSession session, string widgetId, object values, long? notebookId = null, HttpClient? http = null) =>
+        PostStreamAsync(http ?? session.Http, $"/api/widgets/{widgetId}", new { notebookId = notebookId ?? session.NotebookId, values });
+
+    private static async Task<CellRun> PostStreamAsync(HttpClient http, string path, object body)
+    {
+        using var response = await http.PostAsJsonAsync(path, body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new CellRun(await KernelSession.ReadEventsAsync(await response.Content.ReadAsStreamAsync()));
+    }
+
+    private static string StreamText(JsonObject widget) =>
+        string.Concat(widget["outputs"]!.AsArray().Where(o => (string?)o!["output_type"] == "stream").Select(o => (string?)o!["text"]));
+
+    [Fact]
+    public async Task Interact_shows_controls_and_a_change_reruns_the_function_in_place()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var shown = await session.RunAsync("""
+            from ipywidgets import interact, fixed
+            calls = []
+            def train(steps=10, lr=0.1, optimizer="adam", verbose=True, name="run", seed=fixed(7)):
+                calls.append(steps)
+                print(f"{name}: {steps} steps at {lr} with {optimizer}, verbose={verbose}, seed={seed}")
+            interact(train, steps=(1, 100), lr=(0.001, 1.0), optimizer=["adam", "sgd"]);
+            """);
+        Assert.Equal("ok", shown.Status);
+        var display = Assert.Single(shown.Displays);
+        var widget = Widget(display);
+        var id = (string)widget["id"]!;
+        Assert.Equal(id, (string?)display["displayId"]);
+        Assert.Equal(["steps", "lr", "optimizer", "verbose", "name"], widget["controls"]!.AsArray().Select(c => (string)c!["name"]!));
+        var controls = widget["controls"]!.AsArray().ToDictionary(c => (string)c!["name"]!, c => c!.AsObject());
+        Assert.Equal(("slider", 10, 1, 100, true), ((string)controls["steps"]["kind"]!, (int)controls["steps"]["value"]!, (int)controls["steps"]["min"]!, (int)controls["steps"]["max"]!, (bool)controls["steps"]["integer"]!));
+        Assert.Equal((0.1, 0.001, false), ((double)controls["lr"]["value"]!, (double)controls["lr"]["step"]!, (bool)controls["lr"]["integer"]!));
+        Assert.Equal(["adam", "sgd"], controls["optimizer"]["options"]!.AsArray().Select(o => (string)o!));
+        Assert.Equal(("checkbox", "text"), ((string)controls["verbose"]["kind"]!, (string)controls["name"]["kind"]!));
+        Assert.Equal("run: 10 steps at 0.1 with adam, verbose=True, seed=7\n", StreamText(widget));
+        Assert.Contains("interactive(", (string?)display["data"]!["text/plain"], StringComparison.Ordinal);
+
+        var changed = await ChangeAsync(session, id, new { steps = 42, optimizer = 1, verbose = false, name = "tiny" });
+        Assert.Equal("ok", changed.Status);
+        var update = Assert.Single(changed.Events, e => (string?)e.Data["type"] == "update_display").Data;
+        Assert.Equal(id, (string?)update["displayId"]);
+        Assert.Equal("tiny: 42 steps at 0.1 with sgd, verbose=False, seed=7\n", StreamText(Widget(update)));
+        Assert.Equal(42, (int)Widget(update)["controls"]![0]!["value"]!);
+        // Not a cell: the next cell is numbered 2, and it sees what the function did.
+        var next = await session.RunAsync("calls");
+        Assert.Equal(("[10, 42]", 2), (next.Result, (int)next.Done["executionCount"]!));
+        // A slider clamps to its range.
+        Assert.StartsWith("tiny: 100 steps", StreamText(Widget((await ChangeAsync(session, id, new { steps = 1000 })).Events.Single(e => (string?)e.Data["type"] == "update_display").Data)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_changes_are_refused_with_a_reason()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var id = (string)Widget(Assert.Single((await session.RunAsync("from ipywidgets import interact\ninteract(lambda k=3: print(k), k=(1, 5));")).Displays))["id"]!;
+        foreach (var (values, reason) in new (object, string)[] { (new { k = "three" }, "needs a number"), (new { missing = 1 }, "no argument 'missing'") })
+        {
+            var refused = await ChangeAsync(session, id, values);
+            Assert.Equal(("error", "UsageError"), (refused.Status, (string?)refused.Error!["ename"]));
+            Assert.Contains(reason, (string?)refused.Error["evalue"], StringComparison.Ordinal);
+        }
+        var unknown = await ChangeAsync(session, new string('a', 32), new { k = 2 });
+        Assert.Contains("run the cell again", (string?)unknown.Error!["evalue"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await session.Http.PostAsJsonAsync("/api/widgets/not-an-id", new { notebookId = session.NotebookId, values = new { k = 2 } })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await session.Http.PostAsJsonAsync($"/api/widgets/{id}", new { notebookId = session.NotebookId })).StatusCode);
+
+        // Another student cannot drive it: not their notebook, and their kernel does not know it.
+        using var bob = await session.Server.SignUpAsync("bob");
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.Http.PostAsJsonAsync($"/api/widgets/{id}", new { notebookId = session.NotebookId, values = new { k = 2 } })).StatusCode);
+        var bobsNotebook = await KernelSession.CreateNotebookAsync(bob.Http);
+        Assert.Contains("run the cell again", (string?)(await ChangeAsync(session, id, new { k = 2 }, bobsNotebook, bob.Http)).Error!["evalue"], StringComparison.Ordinal);
+
+        // After a restart the function is gone with the kernel.
+        (await session.Http.PostAsync("/api/kernel/restart", null)).EnsureSuccessStatusCode();
+        Assert.Contains("run the cell again", (string?)(await ChangeAsync(session, id, new { k = 2 })).Error!["evalue"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Errors_figures_and_values_of_the_function_are_its_outputs_and_other_forms_work()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var run = await session.RunAsync("""
+            import ipywidgets as widgets
+            from ipywidgets import interact, interact_manual, interactive
+            import matplotlib.pyplot as plt
+            def show(x=1.0):
+                print("x is", x)
+                plt.plot([0, x]); plt.show()
+                if x > 2:
+                    raise ValueError("x too large")
+                return x * 2
+            @interact(x=widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description="scale"))
+            def decorated(x):
+                return show(x)
+            interact_manual(show, x=(0.0, 3.0));
+            chosen = interactive(lambda mode="a": mode.upper(), mode={"first": "a", "second": "b"})
+            chosen
+            """);
+        Assert.Equal("ok", run.Status);
+        var widgets = run.Displays.Select(Widget).ToList();
+        Assert.Equal(3, widgets.Count);
+        var decorated = widgets[0];
+        Assert.Equal("scale", (string?)decorated["controls"]![0]!["description"]);
+        Assert.Equal(["stream", "display_data", "display_data"], decorated["outputs"]!.AsArray().Select(o => (string)o!["output_type"]!));
+        Assert.NotNull(decorated["outputs"]![1]!["data"]!["image/png"]);
+        Assert.Equal("2.0", (string?)decorated["outputs"]![2]!["data"]!["text/plain"]);
+        // interact_manual: nothing runs until the student presses Run.
+        Assert.Equal((true, 0), ((bool)widgets[1]["manual"]!, widgets[1]["outputs"]!.AsArray().Count));
+        Assert.Equal(["first", "second"], widgets[2]["controls"]![0]!["options"]!.AsArray().Select(o => (string)o!));
+        Assert.Equal("'A'", (string?)widgets[2]["outputs"]![0]!["data"]!["text/plain"]);
+
+        // An error in the function is shown under the controls; the change itself went fine.
+        var failing = await ChangeAsync(session, (string)decorated["id"]!, new { x = 2.5 });
+        Assert.Equal("ok", failing.Status);
+        var error = Widget(failing.Events.Single(e => (string?)e.Data["type"] == "update_display").Data)["outputs"]!.AsArray().Last()!;
+        Assert.Equal(("error", "ValueError"), ((string?)error["output_type"], (string?)error["ename"]));
+        Assert.Contains("raise ValueError", string.Join("\n", error["traceback"]!.AsArray().Select(l => (string)l!)), StringComparison.Ordinal);
+        // interactive() keeps what the controls chose and what the function returned.
+        Assert.Equal("ok", (await ChangeAsync(session, (string)widgets[2]["id"]!, new { mode = 1 })).Status);
+        Assert.Equal("('b', 'B')", (await session.RunAsync("chosen.kwargs['mode'], chosen.result")).Result);
+
+        // A figure drawn without plt.show() is the function's output too, not the cell's.
+        var drawn = await session.RunAsync("def draw(n=2):\n    plt.figure(); plt.plot(range(n))\ninteract(draw, n=(2, 5));");
+        Assert.Equal([WidgetMime], drawn.Displays.Select(d => d["data"]!.AsObject().First().Key));
+        Assert.NotNull(Widget(drawn.Displays.Single())["outputs"]![0]!["data"]!["image/png"]);
+
+        var unsupported = await session.RunAsync("widgets.Button(description='go')");
+        Assert.Equal("AttributeError", (string?)unsupported.Error!["ename"]);
+        Assert.Contains("interact, interactive and interact_manual", (string?)unsupported.Error["evalue"], StringComparison.Ordinal);
+    }
+}

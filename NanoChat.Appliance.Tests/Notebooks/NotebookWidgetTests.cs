@@ -1,0 +1,79 @@
+using Microsoft.Playwright;
+using NanoChat.Appliance.Tests.Infrastructure;
+using static NanoChat.Appliance.Tests.Notebooks.EditorSession;
+
+namespace NanoChat.Appliance.Tests.Notebooks;
+
+/// <summary>
+/// interact in the editor with a real kernel: the controls drive the function, its output is
+/// replaced under controls that stay put, the last state is saved, and a control whose kernel has
+/// restarted says to run the cell again.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class NotebookWidgetTests(BrowserFixture browser)
+{
+    private const string Source = """
+        from ipywidgets import interact, interact_manual
+        def sample(temperature=1.0, top_k=3, mode="greedy", prompt="Once"):
+            print(f"{prompt}|{temperature:.1f}|{top_k}|{mode}")
+        interact(sample, temperature=(0.1, 2.0, 0.1), top_k=(1, 10), mode=["greedy", "sampled"]);
+        """;
+
+    private static Task<string?> ShownAsync(IPage page) => Cell(page, 0).Locator(".widget-outputs .output-stdout").TextContentAsync();
+
+    private static Task WaitShownAsync(IPage page, string text) =>
+        page.WaitForFunctionAsync("text => document.querySelector('.widget-outputs .output-stdout')?.textContent === text", text, new() { Timeout = 30_000 });
+
+    [BrowserFact]
+    public async Task Controls_rerun_the_function_in_place_and_the_last_state_is_saved()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Sampling", new { type = "code", source = Source });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 0, "done");
+        await WaitShownAsync(page, "Once|1.0|3|greedy\n");
+        Assert.Equal(["temperature", "top_k", "mode", "prompt"], await Cell(page, 0).Locator(".widget-label").AllTextContentsAsync());
+
+        // A slider moved as by a drag: input events; the element stays the same one afterwards.
+        var slider = Cell(page, 0).Locator(".widget-slider input").First;
+        await slider.EvaluateAsync("s => { s.dataset.kept = 'yes'; s.value = '0.3'; s.dispatchEvent(new Event('input', { bubbles: true })); }");
+        await WaitShownAsync(page, "Once|0.3|3|greedy\n");
+        Assert.Equal("yes", await slider.GetAttributeAsync("data-kept"));
+        Assert.Equal("0.3", await Cell(page, 0).Locator(".widget-slider output").First.TextContentAsync());
+
+        await Cell(page, 0).Locator(".widget-dropdown select").SelectOptionAsync(new SelectOptionValue { Label = "sampled" });
+        await WaitShownAsync(page, "Once|0.3|3|sampled\n");
+        await Cell(page, 0).Locator(".widget-text input").FillAsync("Hello");
+        await WaitShownAsync(page, "Hello|0.3|3|sampled\n");
+        Assert.Equal("[1]", await Cell(page, 0).Locator(".prompt").TextContentAsync()); // changes are not numbered
+
+        await EditorSession.WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await EditorSession.WaitReadyAsync(page);
+        Assert.Equal("Hello|0.3|3|sampled\n", await ShownAsync(page));
+        Assert.Equal("0.3", await Cell(page, 0).Locator(".widget-slider input").First.InputValueAsync());
+
+        // The kernel restarted: the function is gone, and the control says what to do.
+        await page.EvaluateAsync("() => fetch('/api/kernel/restart', { method: 'POST', headers: { 'X-CSRF-TOKEN': document.querySelector('meta[name=antiforgery-token]').content } })");
+        await Cell(page, 0).Locator(".widget-slider input").Last.EvaluateAsync("s => { s.value = '5'; s.dispatchEvent(new Event('input', { bubbles: true })); }");
+        await page.WaitForFunctionAsync("() => document.querySelector('.widget-problem')?.textContent.includes('run the cell again')", null, new() { Timeout = 60_000 });
+        Assert.Equal("Hello|0.3|3|sampled\n", await ShownAsync(page));
+    }
+
+    [BrowserFact]
+    public async Task Interact_manual_runs_only_when_run_is_pressed()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Manual", new { type = "code", source = "from ipywidgets import interact_manual\ninteract_manual(lambda steps=5: print('trained', steps), steps=(1, 9));" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 0, "done");
+        var slider = Cell(page, 0).Locator(".widget-slider input");
+        await slider.EvaluateAsync("s => { s.value = '7'; s.dispatchEvent(new Event('input', { bubbles: true })); }");
+        await Task.Delay(500);
+        Assert.Equal(0, await Cell(page, 0).Locator(".widget-outputs .output-stdout").CountAsync());
+        await Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Run interact" }).ClickAsync();
+        await WaitShownAsync(page, "trained 7\n");
+    }
+}

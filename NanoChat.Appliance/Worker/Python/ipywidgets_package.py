@@ -1,0 +1,16 @@
+# The appliance's `ipywidgets`: interact, interactive and interact_manual with sliders, dropdowns,
+# radio buttons, checkboxes and text boxes (kernel_widgets.py, module appliance_widgets). The real
+# ipywidgets talks to Jupyter over its comm channel, which the appliance does not have, so this one
+# is found first even where ipywidgets is installed (Worker/PythonHost.cs). Anything else fails by
+# name with what is available instead.
+import sys
+
+from appliance_widgets import (Checkbox, Dropdown, FloatSlider, IntSlider, RadioButtons, Text,  # noqa: F401
+                               ValueWidget as Widget, fixed, interact, interact_manual, interactive)
+
+widgets = sys.modules[__name__]  # `from ipywidgets import widgets; widgets.IntSlider(...)`
+
+
+def __getattr__(name):
+    raise AttributeError("ipywidgets.%s is not available in this appliance; interact, interactive and interact_manual "
+                         "are, with IntSlider, FloatSlider, Dropdown, RadioButtons, Checkbox, Text and fixed" % name)

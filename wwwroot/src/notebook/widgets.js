@@ -1,0 +1,144 @@
+// interact's controls (Worker/Python/kernel_widgets.py): sliders, dropdowns, radio buttons,
+// checkboxes and text boxes above the function's outputs. A change goes to POST /api/widgets/{id}
+// (debounced while a slider moves; one call at a time, the latest values win); the kernel answers
+// with an update_display of this output, which the page applies in place: the controls stay (a
+// slider keeps its drag) and only the outputs under them are replaced. Built with DOM APIs only:
+// labels and options are text, never HTML.
+import { changeWidget } from './runner.js';
+
+export const WIDGET_MIME = 'application/vnd.nanochat.widget+json';
+const DEBOUNCE_MS = 120;
+
+let host = { notebookId: null, updateDisplay: null };
+
+/** The page that shows widgets: which notebook they run in, and how an update_display is applied. */
+export function setWidgetHost(value) { host = value; }
+
+/**
+ * The widget's element; renderOutputs(element, outputs) shows nbformat outputs in element.
+ * element.updateInPlace(spec) takes a newer state of the same widget and says whether it could.
+ */
+export function renderWidget(spec, renderOutputs) {
+  const root = document.createElement('div');
+  root.className = 'widget';
+  const form = document.createElement('form');
+  form.className = 'widget-controls';
+  const problem = document.createElement('p');
+  problem.className = 'widget-problem';
+  problem.setAttribute('role', 'alert');
+  const outputs = document.createElement('div');
+  outputs.className = 'widget-outputs';
+
+  const values = {};
+  const controls = new Map(); // name -> { input, show(value) }
+  let timer = 0;
+  let running = false;
+  let again = false;
+
+  const send = async () => {
+    if (running) { again = true; return; }
+    running = true;
+    again = false;
+    root.setAttribute('aria-busy', 'true');
+    problem.textContent = '';
+    const done = await changeWidget(spec.id, { notebookId: host.notebookId, values: { ...values } }, (event) => {
+      if (event.type === 'update_display') host.updateDisplay?.(event.displayId, { output_type: 'display_data', data: event.data ?? {}, metadata: event.metadata ?? {} });
+      else if (event.type === 'error') problem.textContent = `${event.ename}: ${event.evalue}`;
+    });
+    if (done.status !== 'ok' && done.reason) problem.textContent = done.reason;
+    running = false;
+    root.removeAttribute('aria-busy');
+    if (again) send();
+  };
+  const changed = (name, value, { wait = true } = {}) => {
+    values[name] = value;
+    if (spec.manual) return;
+    clearTimeout(timer);
+    timer = setTimeout(send, wait ? DEBOUNCE_MS : 0);
+  };
+
+  for (const control of spec.controls ?? []) {
+    values[control.name] = control.value;
+    const built = buildControl(control, changed);
+    controls.set(control.name, built);
+    form.append(built.element);
+  }
+  if (spec.manual) {
+    const run = document.createElement('button');
+    run.type = 'submit';
+    run.className = 'button secondary';
+    run.textContent = 'Run interact';
+    form.append(run);
+  }
+  form.addEventListener('submit', (event) => { event.preventDefault(); clearTimeout(timer); send(); });
+  renderOutputs(outputs, spec.outputs ?? []);
+  root.append(form, problem, outputs);
+
+  root.updateInPlace = (next) => {
+    if (!next || next.id !== spec.id) return false;
+    for (const control of next.controls ?? []) {
+      const shown = controls.get(control.name);
+      // The one being moved or typed in keeps what the student is doing.
+      if (shown && document.activeElement !== shown.input) { shown.show(control.value); values[control.name] = control.value; }
+    }
+    renderOutputs(outputs, next.outputs ?? []);
+    return true;
+  };
+  return root;
+}
+
+function buildControl(control, changed) {
+  const label = document.createElement('label');
+  label.className = `widget-control widget-${control.kind}`;
+  const caption = document.createElement('span');
+  caption.className = 'widget-label';
+  caption.textContent = control.description ?? control.name;
+  label.append(caption);
+  const name = control.name;
+
+  if (control.kind === 'slider') {
+    const input = document.createElement('input');
+    input.type = 'range';
+    Object.assign(input, { min: String(control.min), max: String(control.max), step: String(control.step) });
+    const readout = document.createElement('output');
+    const decimals = control.integer ? 0 : Math.min(6, (String(control.step).split('.')[1] ?? '').length || 2);
+    const show = (value) => { input.value = String(value); readout.textContent = Number(value).toFixed(decimals); };
+    show(control.value);
+    input.addEventListener('input', () => { readout.textContent = Number(input.value).toFixed(decimals); changed(name, Number(input.value)); });
+    label.append(input, readout);
+    return { element: label, input, show };
+  }
+  if (control.kind === 'checkbox') {
+    // As ipywidgets: the box in the controls' column, its description beside it.
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    const box = document.createElement('span');
+    box.className = 'widget-checkbox-box';
+    box.append(input, caption.textContent);
+    caption.textContent = '';
+    const show = (value) => { input.checked = value === true; };
+    show(control.value);
+    input.addEventListener('change', () => changed(name, input.checked, { wait: false }));
+    label.append(box);
+    return { element: label, input, show };
+  }
+  if (control.kind === 'dropdown' || control.kind === 'radio') {
+    // Radio buttons are shown as a list box of the same options: one control to reach by keyboard.
+    const input = document.createElement('select');
+    if (control.kind === 'radio') input.size = Math.min(6, (control.options ?? []).length);
+    (control.options ?? []).forEach((text, index) => input.append(new Option(text, String(index))));
+    const show = (value) => { input.value = String(value); };
+    show(control.value);
+    input.addEventListener('change', () => changed(name, Number(input.value), { wait: false }));
+    label.append(input);
+    return { element: label, input, show };
+  }
+  const input = document.createElement('input');
+  input.type = 'text';
+  input.spellcheck = false;
+  const show = (value) => { input.value = String(value ?? ''); };
+  show(control.value);
+  input.addEventListener('input', () => changed(name, input.value));
+  label.append(input);
+  return { element: label, input, show };
+}
