@@ -23,7 +23,8 @@ public sealed class KernelFactAttribute : FactAttribute
 /// <summary>
 /// The issue's end-to-end test: a student opens the CPU tutorial from the catalog and runs every code
 /// cell through the real execute route and real kernel; every cell must finish without an error, the
-/// loss plot must arrive as an image, and the checkpoint must be saved. Budget: 10 minutes on CI.
+/// loss plot must arrive as an image, the sampling controls must write again when moved, and the
+/// checkpoint must be saved. Budget: 10 minutes on CI.
 /// </summary>
 [Collection(NanoChat.Appliance.Tests.Kernels.PythonKernelCollection.Name)]
 public sealed class CpuTutorialThroughTheApplianceTests
@@ -39,6 +40,7 @@ public sealed class CpuTutorialThroughTheApplianceTests
         var notebook = await (await student.Http.GetAsync($"/api/notebooks/{opened["notebookId"]}")).ReadJsonAsync();
         var stdout = new StringBuilder();
         var images = 0;
+        JsonNode? controls = null;
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         foreach (var cell in notebook["cells"]!.AsArray().Where(cell => cell!["type"]!.GetValue<string>() == "code"))
         {
@@ -60,6 +62,7 @@ public sealed class CpuTutorialThroughTheApplianceTests
                         break;
                     case "display":
                         images += data["data"]?["image/png"] is null ? 0 : 1;
+                        controls ??= data["data"]?["application/vnd.nanochat.widget+json"];
                         break;
                     case "error":
                         Assert.Fail($"cell {cell["id"]} raised {data.ToJsonString()}\n--- source ---\n{request.code}");
@@ -72,6 +75,18 @@ public sealed class CpuTutorialThroughTheApplianceTests
             Assert.NotNull(done);
             var status = done["status"]?.GetValue<string>();
             Assert.True(status is null or "ok", $"cell {cell["id"]} ended with status {status}");
+        }
+        // The sampling controls (interact): a colder temperature writes another text, in place.
+        Assert.NotNull(controls);
+        Assert.Equal(["prompt", "temperature", "top_k", "max_new_tokens"], controls["controls"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        string Written(JsonNode widget) => widget["outputs"]![0]!["text"]!.GetValue<string>();
+        using (var moved = await student.Http.PostAsJsonAsync($"/api/widgets/{controls["id"]}", new { notebookId = notebook["id"]!.GetValue<long>(), values = new { temperature = 0.1, max_new_tokens = 40 } }, deadline.Token))
+        {
+            var update = (await NanoChat.Appliance.Tests.Kernels.KernelSession.ReadEventsAsync(await moved.Content.ReadAsStreamAsync(deadline.Token)))
+                .Single(e => e.Data["type"]!.GetValue<string>() == "update_display").Data["data"]!["application/vnd.nanochat.widget+json"]!;
+            Assert.StartsWith("Attention ", Written(update), StringComparison.Ordinal);
+            Assert.Equal("Attention ".Length + 40 + 1, Written(update).Length); // the prompt, 40 new characters, print's newline
+            Assert.NotEqual(Written(controls), Written(update));
         }
         var text = stdout.ToString();
         Assert.Contains("step  800 | train loss", text, StringComparison.Ordinal);
