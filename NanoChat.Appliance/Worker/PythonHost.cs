@@ -29,9 +29,31 @@ public sealed class PythonHost
         _send = send;
     }
 
-    // Registers the embedded modules: appliance_magics, appliance_display, appliance_kernel and appliance now; the
-    // matplotlib backend, the chat generator, Shift+Tab help, autoreload and most magics lazily (they
-    // import matplotlib, torch and inspect, which a cell may never need).
+    // The embedded Python (Worker/Python/*.py, Chat/Python/*.py) by module name. Loaded at start:
+    private static readonly (string Module, string Resource)[] StartModules =
+    [
+        ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"),
+        ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"),
+    ];
+
+    // Loaded on first import: they import matplotlib, torch or inspect, or serve one magic, which a
+    // cell may never need.
+    private static readonly (string Module, string Resource)[] LazyModules =
+    [
+        ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"),
+        ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"),
+        ("appliance_capture", "kernel_capture.py"), ("appliance_namespace", "kernel_namespace.py"),
+        ("appliance_timing", "kernel_timing.py"), ("appliance_file_magics", "kernel_file_magics.py"),
+        ("appliance_widgets", "kernel_widgets.py"),
+    ];
+
+    // Stand-ins for packages notebooks import, each with its own place among the finders (Bootstrap).
+    private static readonly (string Module, string Resource)[] StandIns =
+    [
+        ("ipywidgets", "ipywidgets_package.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py"),
+    ];
+
+    // Registers the modules above, the stand-ins' finders and the adjustments of installed modules.
     private const string Bootstrap = """
         import sys, types, signal, importlib.machinery
         def _load(name):
@@ -106,7 +128,7 @@ public sealed class PythonHost
         _load("appliance_display")
         _load("appliance_kernel")
         _load("appliance")
-        sys.meta_path.insert(0, _Finder(("appliance._inline_backend", "appliance_chat", "appliance_help", "appliance_autoreload", "appliance_capture", "appliance_namespace", "appliance_timing", "appliance_file_magics", "appliance_widgets")))
+        sys.meta_path.insert(0, _Finder(lazy))
         sys.meta_path.insert(0, _PatchOnLoad(_patches))
         # interact's controls: the appliance's ipywidgets comes first, as the real one cannot work here.
         sys.meta_path.insert(0, _Finder(("ipywidgets",)))
@@ -148,10 +170,11 @@ public sealed class PythonHost
         {
             globals["sources"] = new PyDict();
             using var sources = globals["sources"];
-            foreach (var (module, resource) in new[] { ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"), ("appliance._inline_backend", "appliance_inline_backend.py"), ("appliance_chat", "appliance_chat.py"), ("appliance_help", "kernel_help.py"), ("appliance_autoreload", "kernel_autoreload.py"), ("appliance_capture", "kernel_capture.py"), ("appliance_namespace", "kernel_namespace.py"), ("appliance_timing", "kernel_timing.py"), ("appliance_file_magics", "kernel_file_magics.py"), ("appliance_widgets", "kernel_widgets.py"), ("ipywidgets", "ipywidgets_package.py"), ("IPython", "ipython_package.py"), ("IPython.display", "ipython_display.py") })
+            foreach (var (module, resource) in StartModules.Concat(LazyModules).Concat(StandIns))
                 sources[module] = new PyString(ReadResource(resource));
             sources["IPython.core"] = new PyString("");
             sources["IPython.core.display"] = new PyString("from IPython.display import *\nfrom IPython.display import __all__\n");
+            globals["lazy"] = new PyTuple([.. LazyModules.Select(entry => (PyObject)new PyString(entry.Module))]);
             globals["nanochat"] = nanochatDirectory is null ? PyObject.None : new PyString(nanochatDirectory);
             PythonEngine.Exec(Bootstrap, globals);
         }
