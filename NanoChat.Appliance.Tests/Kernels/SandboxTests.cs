@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using NanoChat.Appliance.Kernels;
 using NanoChat.Appliance.Tests.Infrastructure;
 
@@ -92,4 +93,69 @@ public sealed class SandboxTests
     }
 
     private static string Quote(string text) => "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    [Fact]
+    public async Task An_appliance_run_from_under_tmp_still_starts_kernels_and_keeps_its_data_hidden()
+    {
+        // The sandbox puts an empty /tmp over the real one; an appliance unpacked there (a download in
+        // /tmp, a clone in /tmp) used to lose its own binary inside the sandbox, and no kernel started.
+        var app = Path.Combine("/tmp", "nanochat-tests", $"app-{Guid.NewGuid():N}");
+        var data = TempFolders.Create("data-of-tmp-app");
+        Directory.CreateDirectory(app);
+        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
+            File.Copy(file, Path.Combine(app, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64"), "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(app, Path.GetRelativePath(AppContext.BaseDirectory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(app, "NanoChat.Appliance.dll"), "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}", "--python", KernelSession.DebianPython })
+            start.ArgumentList.Add(argument);
+        using var server = System.Diagnostics.Process.Start(start)!;
+        var log = new System.Text.StringBuilder();
+        server.OutputDataReceived += (_, line) => { lock (log) log.AppendLine(line.Data); };
+        server.ErrorDataReceived += (_, line) => { lock (log) log.AppendLine(line.Data); };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            for (var tries = 0; ; tries++)
+            {
+                try
+                {
+                    if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+                        break;
+                }
+                catch (HttpRequestException) when (tries < 150)
+                {
+                }
+                Assert.False(server.HasExited, $"the appliance stopped: {log}");
+                await Task.Delay(200);
+            }
+            (await http.PostAsJsonAsync("/api/auth/register", new { username = "teacher", password = "correct horse battery" })).EnsureSuccessStatusCode();
+            var login = await (await http.PostAsJsonAsync("/api/auth/login", new { username = "teacher", password = "correct horse battery" })).ReadJsonAsync();
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)login["token"]!);
+            var notebook = await KernelSession.CreateNotebookAsync(http);
+            var run = await KernelSession.RunAsync(http, notebook, $"import os\nprint(os.listdir({Quote(data)}), os.path.exists({Quote(Path.Combine(data, "appliance.db"))}), os.path.isdir({Quote(app)}))");
+            Assert.True(run.Status == "ok", $"{run}\n--- appliance log ---\n{log}");
+            // The data folder stays hidden (only the way to the student's own workspace); the appliance's folder is there.
+            Assert.Equal("['workspaces'] False True\n", run.Stdout);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            TempFolders.Delete(app);
+            TempFolders.Delete(data);
+        }
+    }
 }

@@ -74,10 +74,13 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
             "--tmpfs", "/dev/shm",
             "--proc", "/proc",
             "--tmpfs", "/tmp",
-            "--tmpfs", data,
-            "--bind", request.Workspace, request.Workspace,
-            "--bind", socketFolder, socketFolder,
         };
+        // What the worker runs from (the appliance itself, a nanochat checkout) stays visible when it
+        // lies under /tmp, read-only. Bound before the data folder is hidden: a binary kept next to
+        // its data must not show the database through this.
+        foreach (var folder in FoldersTheWorkerRunsFrom())
+            arguments.AddRange(["--ro-bind", folder, folder]);
+        arguments.AddRange(["--tmpfs", data, "--bind", request.Workspace, request.Workspace, "--bind", socketFolder, socketFolder]);
         foreach (var device in Directory.Exists("/dev") ? Directory.GetFiles("/dev", "nvidia*") : [])
             arguments.AddRange(["--dev-bind", device, device]);
         if (Directory.Exists("/dev/dri"))
@@ -88,6 +91,16 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "kernel",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--"]);
         return arguments;
+    }
+
+    private IEnumerable<string> FoldersTheWorkerRunsFrom()
+    {
+        var self = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) != "dotnet"
+            ? Path.GetDirectoryName(path)
+            : AppContext.BaseDirectory;
+        var folders = new[] { self, options.NanochatDirectory is { } nanochat ? Path.GetFullPath(nanochat) : null };
+        return folders.OfType<string>().Select(folder => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))
+            .Where(folder => folder.StartsWith("/tmp/", StringComparison.Ordinal) && Directory.Exists(folder)).Distinct();
     }
 
     private List<string> WorkerCommand(KernelLaunch request)
