@@ -15,6 +15,7 @@ public sealed class KernelFramingTests
     public static TheoryData<KernelMessage, string> Messages => new()
     {
         { new ExecuteCommand("e1", "notebook-3", "x = 1"), """{"type":"execute","id":"e1","namespace":"notebook-3","code":"x = 1"}""" },
+        { new ExecuteCommand("e2", "notebook-3", "import appliance_widgets", Silent: true), """{"type":"execute","id":"e2","namespace":"notebook-3","code":"import appliance_widgets","silent":true}""" },
         { new InterruptCommand("e1"), """{"type":"interrupt","id":"e1"}""" },
         { new CompleteCommand("c1", "notebook-3", "pri", 3), """{"type":"complete","id":"c1","namespace":"notebook-3","code":"pri","cursor":3}""" },
         { new InspectCommand("i1", "notebook-3", "len(", 4), """{"type":"inspect","id":"i1","namespace":"notebook-3","code":"len(","cursor":4}""" },
