@@ -90,4 +90,28 @@ public sealed class ExecutionLogTests
         Assert.EndsWith("199999\n", text, StringComparison.Ordinal);
         Assert.Contains("characters not shown", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Playing_with_a_slider_does_not_push_out_the_logs_of_the_students_cells()
+    {
+        await using var session = await KernelSession.StartAsync(options => options.Kernels.LogsKeptPerUser = 30);
+        var cells = new List<long>();
+        foreach (var cell in new[] { "c1", "c2", "c3" })
+            cells.Add((await session.RunAsync($"print('{cell}')", cellId: cell)).ExecutionId);
+        var shown = await session.RunAsync("from ipywidgets import interact\ninteract(lambda n=1: print(n), n=(1, 100));", cellId: "w");
+        var widgetId = (string)shown.Displays.Single()["data"]!["application/vnd.nanochat.widget+json"]!["id"]!;
+        for (var n = 1; n <= 60; n++)
+        {
+            using var changed = await session.Http.PostAsJsonAsync($"/api/widgets/{widgetId}", new { notebookId = session.NotebookId, values = new { n } });
+            Assert.Equal("ok", new CellRun(await KernelSession.ReadEventsAsync(await changed.Content.ReadAsStreamAsync())).Status);
+        }
+        var store = session.Server.Services.GetRequiredService<NanoChat.Appliance.Kernels.ExecutionStore>();
+        store.PruneLogs(session.Student.Id);
+
+        // Every cell's log still replays in full; of the 60 changes only the newest few logs are kept.
+        foreach (var (id, cell) in cells.Zip(["c1", "c2", "c3"]))
+            Assert.Equal($"{cell}\n", new CellRun(await KernelSession.ReadEventsAsync(await session.Http.GetStreamAsync($"/api/executions/{id}/events"))).Stdout);
+        var logs = Directory.GetFiles(store.LogsFolder(session.Student.Id)).Length;
+        Assert.Equal(4 + NanoChat.Appliance.Kernels.ExecutionStore.CelllessLogsKept, logs);
+    }
 }

@@ -59,12 +59,25 @@ public sealed class ExecutionStore(Database database, ApplianceOptions options)
         "UPDATE executions SET status = 'killed', reason = 'The appliance stopped while this cell was queued or running.', finished_at = $now WHERE status IN ('queued', 'running');",
         transaction, ("$now", SqliteCommandExtensions.Now())));
 
-    /// <summary>Deletes the log files of a user's oldest executions beyond <see cref="KernelOptions.LogsKeptPerUser"/>.</summary>
+    /// <summary>Logs kept of runs that belong to no cell (interact's control changes, chat replies):
+    /// they serve only while the run streams, and a slider played with must not push out the logs of
+    /// the student's cells.</summary>
+    public const int CelllessLogsKept = 20;
+
+    /// <summary>
+    /// Deletes the log files of a user's oldest cell runs beyond <see cref="KernelOptions.LogsKeptPerUser"/>,
+    /// and of runs of no cell beyond <see cref="CelllessLogsKept"/>.
+    /// </summary>
     public void PruneLogs(long userId)
     {
         var old = database.Read(connection => connection.Query(
-            "SELECT id, log_path FROM executions WHERE user_id = $user AND log_path <> '' ORDER BY id DESC LIMIT -1 OFFSET $keep;",
-            reader => (reader.GetInt64(0), reader.GetString(1)), null, ("$user", userId), ("$keep", options.Kernels.LogsKeptPerUser)));
+            """
+            SELECT id, log_path FROM (SELECT id, log_path FROM executions WHERE user_id = $user AND log_path <> '' AND cell_id IS NOT NULL ORDER BY id DESC LIMIT -1 OFFSET $keep)
+            UNION ALL
+            SELECT id, log_path FROM (SELECT id, log_path FROM executions WHERE user_id = $user AND log_path <> '' AND cell_id IS NULL ORDER BY id DESC LIMIT -1 OFFSET $keepCellless);
+            """,
+            reader => (reader.GetInt64(0), reader.GetString(1)), null, ("$user", userId), ("$keep", options.Kernels.LogsKeptPerUser),
+            ("$keepCellless", Math.Min(CelllessLogsKept, options.Kernels.LogsKeptPerUser))));
         foreach (var (id, path) in old)
         {
             File.Delete(path);
