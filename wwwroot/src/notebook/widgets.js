@@ -41,13 +41,18 @@ export function renderWidget(spec, renderOutputs) {
     again = false;
     root.setAttribute('aria-busy', 'true');
     problem.textContent = '';
-    const done = await changeWidget(spec.id, { notebookId: host.notebookId, values: { ...values } }, (event) => {
-      if (event.type === 'update_display') host.updateDisplay?.(event.displayId, { output_type: 'display_data', data: event.data ?? {}, metadata: event.metadata ?? {} });
-      else if (event.type === 'error') problem.textContent = `${event.ename}: ${event.evalue}`;
-    });
-    if (done.status !== 'ok' && done.reason) problem.textContent = done.reason;
-    running = false;
-    root.removeAttribute('aria-busy');
+    try {
+      const done = await changeWidget(spec.id, { notebookId: host.notebookId, values: { ...values } }, (event) => {
+        if (event.type === 'update_display') host.updateDisplay?.(event.displayId, { output_type: 'display_data', data: event.data ?? {}, metadata: event.metadata ?? {} });
+        else if (event.type === 'error') problem.textContent = `${event.ename}: ${event.evalue}`;
+      });
+      if (done.status !== 'ok' && done.reason) problem.textContent = done.reason;
+    } catch {
+      problem.textContent = 'Could not reach the appliance; move the control again.';
+    } finally {
+      running = false;
+      root.removeAttribute('aria-busy');
+    }
     if (again) send();
   };
   const changed = (name, value, { wait = true } = {}) => {
