@@ -145,6 +145,11 @@ public sealed class WidgetTests
         Assert.Equal([WidgetMime], drawn.Displays.Select(d => d["data"]!.AsObject().First().Key));
         Assert.NotNull(Widget(drawn.Displays.Single())["outputs"]![0]!["data"]!["image/png"]);
 
+        // A default that makes no control (a model, say) is passed as it is.
+        var model = await session.RunAsync("class Model: pass\ntrained = Model()\ninteract(lambda k=2, model=trained: print(k, type(model).__name__), k=(1, 3));");
+        Assert.Equal(["k"], Widget(model.Displays.Single())["controls"]!.AsArray().Select(c => (string)c!["name"]!));
+        Assert.Equal("2 Model\n", StreamText(Widget(model.Displays.Single())));
+
         var unsupported = await session.RunAsync("widgets.Button(description='go')");
         Assert.Equal("AttributeError", (string?)unsupported.Error!["ename"]);
         Assert.Contains("interact, interactive and interact_manual", (string?)unsupported.Error["evalue"], StringComparison.Ordinal);

@@ -181,7 +181,11 @@ class Interaction:
             if name in abbreviations:
                 self.controls[name] = _control(abbreviations[name], default)
             elif default is not None:
-                self.controls[name] = _control(default, default)
+                # A default with no control of its own (a model, a tensor) is passed as it is.
+                try:
+                    self.controls[name] = _control(default, default)
+                except ValueError:
+                    self.controls[name] = fixed(default)
         unknown = set(abbreviations) - set(parameters)
         if unknown and not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
             raise TypeError("%s() takes no argument %s" % (getattr(function, "__name__", "function"), ", ".join(sorted(unknown))))
