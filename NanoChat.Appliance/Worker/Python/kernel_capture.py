@@ -35,6 +35,8 @@ class RichOutput:
 class _Stream(io.TextIOBase):
     """sys.stdout or sys.stderr while capturing: text goes into the capture's ordered items."""
 
+    encoding = "utf-8"  # what libraries ask before printing (tqdm draws its Unicode bar then)
+
     def __init__(self, capture, name):
         self._capture, self.name = capture, name
 
