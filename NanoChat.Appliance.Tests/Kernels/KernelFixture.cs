@@ -63,13 +63,23 @@ public sealed class KernelSession : IAsyncDisposable
     public Task<CellRun> RunAsync(string code, long? notebookId = null, string? cellId = null, HttpClient? http = null) =>
         RunAsync(http ?? Http, notebookId ?? NotebookId, code, cellId);
 
-    public static async Task<CellRun> RunAsync(HttpClient http, long notebookId, string code, string? cellId = null)
+    public static Task<CellRun> RunAsync(HttpClient http, long notebookId, string code, string? cellId = null) =>
+        PostEventsAsync(http, "/api/execute/stream", new { notebookId, cellId, code });
+
+    /// <summary>
+    /// POSTs to a route that answers with an execution's event stream (a cell, a widget change) and
+    /// reads it to the end; onEvent sees each event as it arrives.
+    /// </summary>
+    public static async Task<CellRun> PostEventsAsync(HttpClient http, string path, object body, Func<JsonObject, Task>? onEvent = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/execute/stream") { Content = JsonContent.Create(new { notebookId, cellId, code }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.True(response.IsSuccessStatusCode, $"execute: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        // The body is read for the message only on failure: read eagerly, it would wait for the whole
+        // stream, which a cell asking for input never ends.
+        if (!response.IsSuccessStatusCode)
+            Assert.Fail($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        return new CellRun(await ReadEventsAsync(await response.Content.ReadAsStreamAsync()));
+        return new CellRun(await ReadEventsAsync(await response.Content.ReadAsStreamAsync(), onEvent: onEvent));
     }
 
     /// <summary>
@@ -78,12 +88,9 @@ public sealed class KernelSession : IAsyncDisposable
     /// </summary>
     public async Task<CellRun> RunAnsweringAsync(string code, params string[] answers)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/execute/stream") { Content = JsonContent.Create(new { notebookId = NotebookId, code }) };
-        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.True(response.IsSuccessStatusCode, $"execute: {(int)response.StatusCode}");
         var pending = new Queue<string>(answers);
         long executionId = 0;
-        var events = await ReadEventsAsync(await response.Content.ReadAsStreamAsync(), onEvent: async data =>
+        var run = await PostEventsAsync(Http, "/api/execute/stream", new { notebookId = NotebookId, code }, async data =>
         {
             if ((string?)data["type"] == "execution")
                 executionId = (long)data["executionId"]!;
@@ -95,7 +102,7 @@ public sealed class KernelSession : IAsyncDisposable
             }
         });
         Assert.Empty(pending);
-        return new CellRun(events);
+        return run;
     }
 
     /// <summary>Parses `id:`/`data:` blocks until the stream ends; onEvent sees each as it arrives.</summary>

@@ -18,14 +18,7 @@ public sealed class WidgetTests
     private static JsonObject Widget(JsonObject display) => display["data"]![WidgetMime]!.AsObject();
 
     private static Task<CellRun> ChangeAsync(KernelSession session, string widgetId, object values, long? notebookId = null, HttpClient? http = null) =>
-        PostStreamAsync(http ?? session.Http, $"/api/widgets/{widgetId}", new { notebookId = notebookId ?? session.NotebookId, values });
-
-    private static async Task<CellRun> PostStreamAsync(HttpClient http, string path, object body)
-    {
-        using var response = await http.PostAsJsonAsync(path, body);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return new CellRun(await KernelSession.ReadEventsAsync(await response.Content.ReadAsStreamAsync()));
-    }
+        KernelSession.PostEventsAsync(http ?? session.Http, $"/api/widgets/{widgetId}", new { notebookId = notebookId ?? session.NotebookId, values });
 
     private static string StreamText(JsonObject widget) =>
         string.Concat(widget["outputs"]!.AsArray().Where(o => (string?)o!["output_type"] == "stream").Select(o => (string?)o!["text"]));

@@ -5,11 +5,7 @@ import os
 import re
 import sys
 
-from appliance_magics import MagicError
-
-
-def _kernel():
-    return sys.modules["appliance_kernel"]
+from appliance_magics import MagicError, _kernel
 
 
 def write_file(argument, body):

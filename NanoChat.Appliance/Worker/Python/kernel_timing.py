@@ -1,14 +1,9 @@
 # %time and %timeit (line and cell forms), with IPython's output and %timeit's options -n, -r, -q, -o.
 # Loaded as `appliance_timing` on first use (kernel_magics.py).
 import re
-import sys
 import time
 
-from appliance_magics import MagicError
-
-
-def _kernel():
-    return sys.modules["appliance_kernel"]
+from appliance_magics import MagicError, _kernel
 
 
 def time_statement(code, ns):
