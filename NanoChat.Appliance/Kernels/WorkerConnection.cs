@@ -58,12 +58,22 @@ public sealed class WorkerConnection : IAsyncDisposable
             timeout.CancelAfter(TimeSpan.FromSeconds(options.StartTimeoutSeconds));
             var accept = listener.AcceptAsync(timeout.Token).AsTask();
             var died = process.Process.WaitForExitAsync(timeout.Token);
-            if (await Task.WhenAny(accept, died) != accept)
-                throw StartFailure(process, timeout.IsCancellationRequested && !cancel.IsCancellationRequested ? options.StartTimeoutSeconds : null);
+            // When the timeout fires, both tasks end cancelled and either may come out of WhenAny first,
+            // so "cancelled" is tested before "which one": a slow start always gets the same message.
+            var winner = await Task.WhenAny(accept, died);
+            cancel.ThrowIfCancellationRequested();
+            if (winner.IsCanceled)
+                throw StartFailure(process, options.StartTimeoutSeconds);
+            if (winner != accept)
+                throw StartFailure(process, null);
             var socket = await accept;
             var stream = new NetworkStream(socket, ownsSocket: true);
             var first = KernelFraming.ReadAsync(stream, timeout.Token);
-            if (await Task.WhenAny(first, died) != first || await first is not StartedNotification started)
+            winner = await Task.WhenAny(first, died);
+            cancel.ThrowIfCancellationRequested();
+            if (winner.IsCanceled)
+                throw StartFailure(process, options.StartTimeoutSeconds);
+            if (winner != first || await first is not StartedNotification started)
                 throw StartFailure(process, null);
             var connection = new WorkerConnection(process, stream, started, socketFolder, options.MemoryLimitBytes);
             _ = connection.ReadLoopAsync();
@@ -71,8 +81,9 @@ public sealed class WorkerConnection : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
+            var failure = StartFailure(process, options.StartTimeoutSeconds);
             process.Dispose();
-            throw new KernelStartException($"The kernel did not start within {options.StartTimeoutSeconds:0} s. {LastWords(process)}".Trim());
+            throw failure;
         }
         catch
         {
@@ -202,7 +213,9 @@ public sealed class WorkerConnection : IAsyncDisposable
     private static KernelStartException StartFailure(KernelProcess process, double? timeoutSeconds)
     {
         process.Process.WaitForExit(1000);
-        var exit = process.Process.HasExited ? $"it exited with code {process.Process.ExitCode}" : $"it did not answer within {timeoutSeconds:0} s";
+        var exit = process.Process.HasExited ? $"it exited with code {process.Process.ExitCode}"
+            : timeoutSeconds is { } seconds ? $"it did not answer within {seconds:0} s"
+            : "its first message was not \"started\"";
         return new KernelStartException($"The kernel failed to start: {exit}. {LastWords(process)}".Trim());
     }
 
