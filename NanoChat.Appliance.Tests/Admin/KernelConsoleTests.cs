@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using NanoChat.Appliance.Tests.Infrastructure;
 using NanoChat.Appliance.Tests.Kernels;
@@ -43,5 +44,38 @@ public sealed class KernelConsoleTests : IAsyncLifetime
 
         var events = (await (await _session.Http.GetAsync("/api/admin/events")).ReadJsonAsync()).AsArray();
         Assert.Contains(events, item => (string?)item!["subject"] == "kim");
+    }
+
+    [Fact]
+    public async Task Hand_out_progress_counts_cells_run_not_runs_and_a_fixed_error_is_no_error()
+    {
+        using var student = await _session.Server.SignUpAsync("lee");
+        var project = await (await _session.Http.PostAsJsonAsync("/api/projects", new { name = "Lessons" })).ReadJsonAsync();
+        var lesson = await (await _session.Http.PostAsJsonAsync($"/api/projects/{project["id"]}/notebooks", new
+        {
+            name = "Sliders",
+            cells = new object[]
+            {
+                new { type = "code", source = "print(1)" }, new { type = "code", source = "1/0" },
+                new { type = "code", source = "x" }, new { type = "code", source = "interact" },
+            },
+        })).ReadJsonAsync();
+        var handOut = await (await _session.Http.PostAsJsonAsync("/api/admin/handouts", new { notebookId = lesson["id"], projectName = "Week 2", usernames = new[] { "lee" } })).ReadJsonAsync();
+        var copy = (long)handOut["copies"]![0]!["notebookId"]!;
+
+        // c1 twice; c2 fails; c3 fails, then runs clean; the widget cell once and its slider five times.
+        foreach (var (cell, code) in new[] { ("c1", "print(1)"), ("c1", "print(1)"), ("c2", "1/0"), ("c3", "x"), ("c3", "x = 3\nx") })
+            await KernelSession.RunAsync(student.Http, copy, code, cell);
+        var widget = (await KernelSession.RunAsync(student.Http, copy, "from ipywidgets import interact\ninteract(lambda n=1: n, n=(1, 9));", "w")).Displays.Single();
+        var widgetId = (string)widget["data"]!["application/vnd.nanochat.widget+json"]!["id"]!;
+        for (var n = 2; n <= 6; n++)
+            Assert.Equal("ok", (await KernelSession.PostEventsAsync(student.Http, $"/api/widgets/{widgetId}", new { notebookId = copy, values = new { n } })).Status);
+
+        var progress = await (await _session.Http.GetAsync($"/api/admin/handouts/{handOut["handOutId"]}")).ReadJsonAsync();
+        var row = progress["students"]!.AsArray().Single(item => (string?)item!["username"] == "lee")!;
+        Assert.Equal(4, (int)row["cellsRun"]!);
+        Assert.Equal(4, (int)row["codeCells"]!);
+        Assert.Equal(1, (int)row["errors"]!);
+        Assert.NotNull(row["lastActivity"]);
     }
 }

@@ -7,8 +7,8 @@ namespace NanoChat.Appliance.Admin;
 /// <summary>
 /// How far each student got with a hand-out. From the saved copy: saves since the copy, last save,
 /// code cells that carry an execution count (ran) and cells whose outputs hold an error. When the
-/// kernel manager is present (<see cref="IKernelControl.ActivityByNotebook"/>) its counts of runs
-/// since start-up win, since they include runs not yet saved. Read-only; singleton.
+/// kernel manager is present (<see cref="IKernelControl.ActivityByNotebook"/>) its counts of cells
+/// run win when higher, since they include runs not yet saved. Read-only; singleton.
 /// </summary>
 public sealed class HandOutProgress(Database database, IEnumerable<IKernelControl> kernels)
 {
@@ -50,8 +50,9 @@ public sealed class HandOutProgress(Database database, IEnumerable<IKernelContro
             var lastActivity = row.Revision > 1 ? row.UpdatedAt : null;
             if (control is not null && row.NotebookId is { } notebookId && control.ActivityByNotebook(row.UserId).TryGetValue(notebookId, out var live))
             {
-                ran = Math.Max(ran, live.CellsRun);
-                errors = Math.Max(errors, live.Errors);
+                // Capped by the cells there are: runs of cells since deleted still count in the log.
+                ran = Math.Min(Math.Max(ran, live.CellsRun), code.Count);
+                errors = Math.Min(Math.Max(errors, live.Errors), code.Count);
                 if (live.LastRunAt > lastActivity || lastActivity is null)
                     lastActivity = live.LastRunAt;
             }

@@ -48,9 +48,20 @@ public sealed class ExecutionStore(Database database, ApplianceOptions options)
         $"SELECT {Columns} FROM executions WHERE id IN (SELECT MAX(id) FROM executions WHERE user_id = $user AND notebook_id = $notebook GROUP BY cell_id) ORDER BY id;",
         Map, null, ("$user", userId), ("$notebook", notebookId)));
 
-    /// <summary>Cells run, errors and the last run per notebook of a user (hand-out progress on the console).</summary>
+    /// <summary>
+    /// Per notebook of a user (hand-out progress on the console): how many different cells have run,
+    /// how many of them failed on their latest run, and the last run of anything. Runs of no cell
+    /// (interact's control changes) count only as activity: a student dragging a slider fifty times
+    /// has not run fifty cells, and a cell that failed and then ran clean is not an error any more.
+    /// </summary>
     public Dictionary<long, Admin.NotebookActivity> ActivityByNotebook(long userId) => database.Read(connection => connection.Query(
-        "SELECT notebook_id, COUNT(*), SUM(status = 'error'), MAX(COALESCE(finished_at, started_at, created_at)) FROM executions WHERE user_id = $user AND notebook_id IS NOT NULL GROUP BY notebook_id;",
+        """
+        SELECT e.notebook_id, COUNT(DISTINCT e.cell_id),
+            (SELECT COUNT(*) FROM executions latest WHERE latest.status = 'error' AND latest.id IN
+                (SELECT MAX(id) FROM executions WHERE user_id = $user AND notebook_id = e.notebook_id AND cell_id IS NOT NULL GROUP BY cell_id)),
+            MAX(COALESCE(e.finished_at, e.started_at, e.created_at))
+        FROM executions e WHERE e.user_id = $user AND e.notebook_id IS NOT NULL GROUP BY e.notebook_id;
+        """,
         reader => (Notebook: reader.GetInt64(0), Activity: new Admin.NotebookActivity(reader.GetInt32(1), reader.GetInt32(2), reader.ReadTime(3))),
         null, ("$user", userId))).ToDictionary(row => row.Notebook, row => row.Activity);
 
