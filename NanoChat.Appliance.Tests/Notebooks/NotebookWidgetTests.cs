@@ -76,4 +76,26 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Run interact" }).ClickAsync();
         await WaitShownAsync(page, "trained 7\n");
     }
+
+    [BrowserFact]
+    public async Task Radio_buttons_are_a_group_of_radios_that_drive_the_function()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Radio", new { type = "code", source = "from ipywidgets import interact, RadioButtons\ninteract(lambda size='small': print('size', size), size=RadioButtons(options=['small', 'medium', 'large'], description='Model'));" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await WaitStateAsync(page, 0, "done");
+        await WaitShownAsync(page, "size small\n");
+        var group = Cell(page, 0).GetByRole(AriaRole.Group, new() { Name = "Model" });
+        Assert.Equal(3, await group.GetByRole(AriaRole.Radio).CountAsync());
+        Assert.True(await group.GetByRole(AriaRole.Radio, new() { Name = "small" }).IsCheckedAsync());
+
+        await group.GetByRole(AriaRole.Radio, new() { Name = "large" }).CheckAsync();
+        await WaitShownAsync(page, "size large\n");
+        // The keyboard moves the choice as in any form: the arrow goes from large back to medium.
+        await page.Keyboard.PressAsync("ArrowUp");
+        await WaitShownAsync(page, "size medium\n");
+        Assert.True(await group.GetByRole(AriaRole.Radio, new() { Name = "medium" }).IsCheckedAsync());
+        await Screenshots.SaveAsync(page, "editor-widget-radio");
+    }
 }

@@ -8,6 +8,7 @@ import { changeWidget } from './runner.js';
 
 export const WIDGET_MIME = 'application/vnd.nanochat.widget+json';
 const DEBOUNCE_MS = 120;
+let radioGroups = 0; // each group of radio buttons on the page needs its own name
 
 let host = { notebookId: null, updateDisplay: null };
 
@@ -84,7 +85,7 @@ export function renderWidget(spec, renderOutputs) {
     for (const control of next.controls ?? []) {
       const shown = controls.get(control.name);
       // The one being moved or typed in keeps what the student is doing.
-      if (shown && document.activeElement !== shown.input) { shown.show(control.value); values[control.name] = control.value; }
+      if (shown && !shown.input.contains(document.activeElement)) { shown.show(control.value); values[control.name] = control.value; }
     }
     renderOutputs(outputs, next.outputs ?? []);
     return true;
@@ -127,10 +128,32 @@ function buildControl(control, changed) {
     label.append(box);
     return { element: label, input, show };
   }
-  if (control.kind === 'dropdown' || control.kind === 'radio') {
-    // Radio buttons are shown as a list box of the same options: one control to reach by keyboard.
+  if (control.kind === 'radio') {
+    // A fieldset of native radio inputs sharing a name: arrow keys move the choice, as in a form.
+    const group = document.createElement('fieldset');
+    group.className = label.className;
+    const legend = document.createElement('legend');
+    legend.className = 'widget-label';
+    legend.textContent = caption.textContent;
+    const choices = document.createElement('span');
+    choices.className = 'widget-radio-choices';
+    const groupName = `widget-radio-${++radioGroups}`;
+    const radios = (control.options ?? []).map((text, index) => {
+      const choice = document.createElement('label');
+      const radio = document.createElement('input');
+      Object.assign(radio, { type: 'radio', name: groupName, value: String(index) });
+      radio.addEventListener('change', () => { if (radio.checked) changed(name, index, { wait: false }); });
+      choice.append(radio, text);
+      choices.append(choice);
+      return radio;
+    });
+    const show = (value) => radios.forEach((radio) => { radio.checked = radio.value === String(value); });
+    show(control.value);
+    group.append(legend, choices);
+    return { element: group, input: group, show };
+  }
+  if (control.kind === 'dropdown') {
     const input = document.createElement('select');
-    if (control.kind === 'radio') input.size = Math.min(6, (control.options ?? []).length);
     (control.options ?? []).forEach((text, index) => input.append(new Option(text, String(index))));
     const show = (value) => { input.value = String(value); };
     show(control.value);
