@@ -183,4 +183,39 @@ public sealed class JupyterMagicsTests
             Assert.EndsWith("ZeroDivisionError: division by zero", traceback, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Scripts_made_from_notebooks_call_get_ipython_and_it_runs_their_magics_and_shell_lines()
+    {
+        await using var session = await KernelSession.StartAsync();
+        // What jupytext and nbconvert --to script write for %matplotlib, %config, !cmd, x = !cmd, %%capture, %timeit.
+        var run = await session.RunAsync("""
+            get_ipython().run_line_magic('matplotlib', 'inline')
+            get_ipython().run_line_magic('config', "InlineBackend.figure_formats = ['svg']")
+            word = "shell"
+            get_ipython().system('echo from the $word')
+            get_ipython().system('exit 3')
+            print("status", _exit_code)
+            files = get_ipython().getoutput('printf "a\\nb\\n"')
+            print(files, files.s)
+            get_ipython().run_cell_magic('capture', 'kept', 'print("hidden")\n')
+            print("captured", repr(kept.stdout))
+            timing = get_ipython().run_line_magic('timeit', '-o -q -n 1 -r 1 sum(range(10))')
+            print(type(timing).__name__, get_ipython().magic('who_ls'))
+            get_ipython().push({"pushed": 7})
+            print(pushed, get_ipython().user_ns is globals(), "google.colab" in str(get_ipython()))
+            import matplotlib.pyplot as plt
+            plt.plot([1, 2]);
+            """);
+        Assert.Equal("ok", run.Status);
+        Assert.Equal("from the shell\nstatus 3\n['a', 'b'] a b\ncaptured 'hidden\\n'\nTimeitResult ['files', 'kept', 'timing', 'word']\n7 True False\n", run.Stdout);
+        Assert.NotNull(Assert.Single(run.Displays)["data"]!["image/svg+xml"]);
+
+        // A magic the appliance refuses says so, as the % line would; libraries asking IPython itself
+        // still get None (they then act as in a script), and %who never lists get_ipython.
+        var refused = await session.RunAsync("get_ipython().run_line_magic('sx', 'ls')");
+        Assert.Equal(("error", "UsageError"), (refused.Status, (string?)refused.Error!["ename"]));
+        Assert.Equal("None\n", (await session.RunAsync("from IPython import get_ipython as asked\nprint(asked())")).Stdout);
+        Assert.DoesNotContain("get_ipython", (await session.RunAsync("%who")).Stdout, StringComparison.Ordinal);
+    }
 }

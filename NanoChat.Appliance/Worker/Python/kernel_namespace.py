@@ -1,10 +1,10 @@
 # The notebook's own variables, as IPython's %who, %who_ls, %whos and %reset show and clear them.
-# Names the kernel puts there itself (display, __appliance_kernel__, dunders) and `_`-names are
+# Names the kernel puts there itself (display, get_ipython, __appliance_kernel__, dunders) and `_`-names are
 # not the student's and are never listed or removed. Loaded as `appliance_namespace` on first use.
 import gc
 import sys
 
-_KERNEL_NAMES = ("__name__", "__builtins__", "__appliance_kernel__", "display")
+_KERNEL_NAMES = ("__name__", "__builtins__", "__appliance_kernel__", "display", "get_ipython")
 
 
 def _variables(ns, type_names=()):

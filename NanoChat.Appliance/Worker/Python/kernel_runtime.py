@@ -96,10 +96,17 @@ def _flush_std():
             pass
 
 
+def get_ipython():
+    """In a notebook's globals, as IPython has it: the shell that scripts made from notebooks call
+    (get_ipython().run_line_magic(...), .system(...)); see kernel_shell.py."""
+    import appliance_shell
+    return appliance_shell.shell()
+
+
 def namespace(name):
     ns = _namespaces.get(name)
     if ns is None:
-        ns = {"__name__": "__main__", "__builtins__": builtins, "display": display}
+        ns = {"__name__": "__main__", "__builtins__": builtins, "display": display, "get_ipython": get_ipython}
         _namespaces[name] = ns
     return ns
 
