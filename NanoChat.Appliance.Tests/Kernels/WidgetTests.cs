@@ -143,8 +143,99 @@ public sealed class WidgetTests
         Assert.Equal(["k"], Widget(model.Displays.Single())["controls"]!.AsArray().Select(c => (string)c!["name"]!));
         Assert.Equal("2 Model\n", StreamText(Widget(model.Displays.Single())));
 
-        var unsupported = await session.RunAsync("widgets.Button(description='go')");
+        var unsupported = await session.RunAsync("widgets.Accordion()");
         Assert.Equal("AttributeError", (string?)unsupported.Error!["ename"]);
         Assert.Contains("interact, interactive and interact_manual", (string?)unsupported.Error["evalue"], StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<JsonObject> Updates(CellRun run, string displayId) =>
+        run.Events.Select(e => e.Data).Where(e => (string?)e["type"] == "update_display" && (string?)e["displayId"] == displayId).Select(e => e["data"]![WidgetMime]!.AsObject());
+
+    [Fact]
+    public async Task A_button_fills_an_output_and_a_slider_on_its_own_calls_its_observers()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var shown = await session.RunAsync("""
+            import ipywidgets as widgets
+            out = widgets.Output()
+            button = widgets.Button(description="Generate")
+            presses = []
+            def on_click(b):
+                presses.append(b.description)
+                with out:
+                    print("sample", len(presses))
+            button.on_click(on_click)
+            k = widgets.IntSlider(value=3, min=0, max=10, description="top k")
+            k.observe(lambda change: print("top k", change["old"], "->", change["new"]), names="value")
+            display(widgets.VBox([k, button]), out)
+            """);
+        Assert.Equal("ok", shown.Status);
+        var (slider, pressable, output) = (shown.Displays.ElementAt(0), shown.Displays.ElementAt(1), shown.Displays.ElementAt(2));
+        Assert.Equal("slider", (string?)Widget(slider)["controls"]![0]!["kind"]);
+        Assert.Equal(("button", "Generate"), ((string?)Widget(pressable)["controls"]![0]!["kind"], (string?)Widget(pressable)["controls"]![0]!["description"]));
+        Assert.Empty(Widget(output)["controls"]!.AsArray());
+        var (sliderId, buttonId, outputId) = ((string)slider["displayId"]!, (string)pressable["displayId"]!, (string)output["displayId"]!);
+
+        // A press runs the handler; what it prints inside `with out:` replaces the Output's display.
+        var pressed = await ChangeAsync(session, buttonId, new { presses = 1 });
+        Assert.Equal("ok", pressed.Status);
+        Assert.Equal("sample 1\n", StreamText(Updates(pressed, outputId).Last()));
+        Assert.Equal("sample 1\nsample 2\n", StreamText(Updates(await ChangeAsync(session, buttonId, new { presses = 2 }), outputId).Last()));
+
+        // The slider: the observer gets old and new, its print shows under the slider.
+        var moved = await ChangeAsync(session, sliderId, new { value = 7 });
+        var update = Updates(moved, sliderId).Last();
+        Assert.Equal(7, (int)update["controls"]![0]!["value"]!);
+        Assert.Equal("top k 3 -> 7\n", StreamText(update));
+
+        // From a later cell: setting the value moves the slider; an error inside `with out:` shows in the
+        // Output and the cell goes on; clear_output() inside the block starts it afresh.
+        var later = await session.RunAsync("""
+            k.value = 9
+            with out:
+                1 / 0
+            print("went on", presses)
+            """);
+        Assert.Equal(("ok", "went on ['Generate', 'Generate']\n"), (later.Status, later.Stdout));
+        Assert.Equal(9, (int)Updates(later, sliderId).Last()["controls"]![0]!["value"]!);
+        var failed = Updates(later, outputId).Last()["outputs"]!.AsArray();
+        Assert.Equal(["stream", "error"], failed.Select(o => (string?)o!["output_type"]));
+        Assert.Equal("ZeroDivisionError", (string?)failed[1]!["ename"]);
+        var fresh = await session.RunAsync("from IPython.display import clear_output\nwith out:\n    clear_output()\n    print('fresh')");
+        Assert.Equal("fresh\n", StreamText(Updates(fresh, outputId).Last()));
+        Assert.Single(Updates(fresh, outputId).Last()["outputs"]!.AsArray());
+
+        // Bad presses are refused by name; what is not here says what is.
+        Assert.Equal("error", (await ChangeAsync(session, buttonId, new { presses = "many" })).Status);
+        var missing = await session.RunAsync("widgets.Tab()");
+        Assert.Contains("Button, Output, VBox, HBox", (string?)missing.Error!["evalue"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_output_shows_a_long_block_while_it_runs_and_keeps_only_its_newest_text()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var run = await session.RunAsync("""
+            import time, ipywidgets as widgets
+            out = widgets.Output()
+            display(out)
+            with out:
+                for step in range(3):
+                    print("step", step, flush=True)
+                    time.sleep(0.6)
+                for line in range(5000):
+                    print(f"line {line:05d} " + "x" * 30)
+            """);
+        Assert.Equal("ok", run.Status);
+        var id = (string)run.Displays.Single()["displayId"]!;
+        var updates = Updates(run, id).ToList();
+        // Shown while the block still ran (before its last step), not only at its end.
+        Assert.Contains(updates, u => StreamText(u) is "step 0\n" or "step 0\nstep 1\n");
+        var last = updates.Last()["outputs"]!.AsArray();
+        Assert.Contains("not kept", (string?)last[0]!["text"], StringComparison.Ordinal);
+        var text = StreamText(updates.Last());
+        Assert.EndsWith("line 04999 " + new string('x', 30) + "\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("line ", (string?)last[1]!["text"], StringComparison.Ordinal); // from a line's start
+        Assert.True(text.Length < 21_000, $"an Output keeps about 20,000 characters, kept {text.Length}");
     }
 }

@@ -98,4 +98,35 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         Assert.True(await group.GetByRole(AriaRole.Radio, new() { Name = "medium" }).IsCheckedAsync());
         await Screenshots.SaveAsync(page, "editor-widget-radio");
     }
+
+    [BrowserFact]
+    public async Task A_button_fills_an_output_that_later_cells_write_to_as_well()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Generate",
+            new { type = "code", source = "import ipywidgets as widgets\nout = widgets.Output()\nbutton = widgets.Button(description='Generate')\npresses = []\ndef on_click(b):\n    presses.append(1)\n    with out:\n        print('sample', len(presses))\nbutton.on_click(on_click)\ndisplay(button, out)" },
+            new { type = "code", source = "with out:\n    print('from the second cell')" });
+        var page = await session.OpenAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).First.ClickAsync();
+        await WaitStateAsync(page, 0, "done");
+
+        var generate = Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Generate" });
+        await generate.ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('.cell .widget-outputs .output-stdout')?.textContent === 'sample 1\\n'", null, new() { Timeout = 30_000 });
+        await generate.ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('.cell .widget-outputs .output-stdout')?.textContent === 'sample 1\\nsample 2\\n'", null, new() { Timeout = 30_000 });
+
+        // The second cell writes into the first cell's Output, not its own.
+        await Cell(page, 1).ClickAsync();
+        await page.Keyboard.PressAsync("Shift+Enter");
+        await WaitStateAsync(page, 1, "done");
+        await page.WaitForFunctionAsync("() => document.querySelector('.cell .widget-outputs .output-stdout')?.textContent.endsWith('from the second cell\\n')", null, new() { Timeout = 30_000 });
+        Assert.Equal(0, await Cell(page, 1).Locator(".output-stdout").CountAsync());
+        await Screenshots.SaveAsync(page, "editor-widget-button-output");
+
+        await EditorSession.WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await EditorSession.WaitReadyAsync(page);
+        Assert.Equal("sample 1\nsample 2\nfrom the second cell\n", await Cell(page, 0).Locator(".widget-outputs .output-stdout").Last.TextContentAsync());
+    }
 }

@@ -164,6 +164,9 @@ class DisplayHandle:
 
 
 def display_value(value, raw=False, output_type="display_data", include=None, exclude=None, metadata=None, display_id=None, update=False):
+    if not raw and display_id is None and hasattr(type(value), "_ipython_display_"):
+        value._ipython_display_()  # IPython's protocol: the object shows itself (a widget, a box of them)
+        return
     data, found = (dict(value), {}) if raw and isinstance(value, dict) else mime_bundle(value)
     if include:
         data = {mime: content for mime, content in data.items() if mime in include}

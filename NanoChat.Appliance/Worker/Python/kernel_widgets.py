@@ -15,25 +15,103 @@ import sys
 import uuid
 
 WIDGET_MIME = "application/vnd.nanochat.widget+json"
-_KEEP = 200     # interactions the kernel remembers; an older control asks for its cell to be run again
-_interactions = collections.OrderedDict()
+_KEEP = 200     # widgets the kernel remembers; an older control asks for its cell to be run again
+_live = collections.OrderedDict()   # id -> Interaction or widget shown on its own, each with receive(values)
 
 
 def _display():
     return sys.modules["appliance_display"]
 
 
-class ValueWidget:
-    """A control with a value; `description` is its label (the argument's name if empty)."""
+def register(widget):
+    """Remembers a widget the page may send changes to (POST /api/widgets/{id}), with its notebook."""
+    widget.namespace = sys.modules["appliance_kernel"]._current_namespace
+    _live[widget.id] = widget
+    _live.move_to_end(widget.id)
+    while len(_live) > _KEEP:
+        _live.popitem(last=False)
+
+
+class Shown:
+    """A widget displayed on its own (display(w), or a cell's last value): one output of WIDGET_MIME
+    under its own display id, which update() replaces wherever the notebook shows it."""
+
+    id = None
+    outputs = ()
+
+    def controls(self):
+        return []
+
+    def bundle(self):
+        return {WIDGET_MIME: {"id": self.id, "manual": False, "controls": self.controls(), "outputs": list(self.outputs)},
+                "text/plain": repr(self)}
+
+    def _ipython_display_(self):
+        if self.id is None:
+            self.id = uuid.uuid4().hex
+        register(self)
+        _display().display(self.bundle(), raw=True, display_id=self.id)
+
+    def update(self):
+        """Replaces the shown widget: straight to the page, past any capture (an Output inside
+        `with out:` would otherwise keep its own updates)."""
+        if self.id is not None:
+            sys.modules["appliance_kernel"].emit("update_display", {"outputType": "display_data", "data": self.bundle(), "metadata": {}, "displayId": self.id})
+
+    def run_handlers(self, handlers, *arguments):
+        """Calls the handlers; what they print or show (outside an Output) goes under the widget."""
+        from appliance_capture import capturing
+        with capturing() as captured:
+            for handler in handlers:
+                try:
+                    handler(*arguments)
+                except Exception:
+                    captured.error(*sys.exc_info())
+            _display().flush_figures()
+        self.outputs = captured.notebook_outputs()
+
+
+class ValueWidget(Shown):
+    """A control with a value; `description` is its label (the argument's name if empty). Shown on
+    its own, a change calls the observers given to observe() with ipywidgets' change dict."""
 
     kind = ""
 
     def __init__(self, value=None, description="", **kwargs):
-        self.value = value
+        self._value = value
         self.description = description
+        self._observers = []
+
+    @property
+    def value(self):
+        return self._value
+
+    @value.setter
+    def value(self, new):
+        old, self._value = self._value, new
+        if self._observers and new != old:
+            change = {"name": "value", "old": old, "new": new, "owner": self, "type": "change"}
+            self.run_handlers([handler for handler, names in self._observers if "value" in names], change)
+        self.update()
+
+    def observe(self, handler, names=None, type="change"):  # noqa: A002  (ipywidgets' name)
+        """handler(change) after each change of the value (`change["new"]`, `change["old"]`)."""
+        wanted = ("value",) if names is None else (names,) if isinstance(names, str) else tuple(names)
+        self._observers.append((handler, wanted))
+
+    def unobserve(self, handler, names=None, type="change"):  # noqa: A002
+        self._observers = [(h, n) for h, n in self._observers if h is not handler]
 
     def spec(self, name):
         return {"name": name, "kind": self.kind, "description": self.description or name, "value": self.value}
+
+    def controls(self):
+        return [dict(self.spec("value"), description=self.description)]
+
+    def receive(self, values):
+        if set(values) != {"value"}:
+            raise ValueError("A %s has one value" % type(self).__name__)
+        self.value = self.coerce(values["value"])
 
     def coerce(self, raw):
         return raw
@@ -173,7 +251,6 @@ class Interaction:
             raise TypeError("interact needs a function to call, not %r" % (function,))
         self.id = uuid.uuid4().hex
         self.function, self.manual = function, manual
-        self.namespace = sys.modules["appliance_kernel"]._current_namespace
         parameters = inspect.signature(function).parameters
         self.controls = {}
         for name, parameter in parameters.items():
@@ -192,9 +269,7 @@ class Interaction:
         for name in unknown:
             self.controls[name] = _control(abbreviations[name], None)
         self.outputs, self.result = [], None
-        _interactions[self.id] = self
-        while len(_interactions) > _KEEP:
-            _interactions.popitem(last=False)
+        register(self)
         if not manual:
             self.run()
 
@@ -224,6 +299,19 @@ class Interaction:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.bundle()
+
+    def receive(self, values):
+        from appliance_magics import MagicError
+        for name, raw in values.items():
+            control = self.controls.get(name)
+            if control is None or isinstance(control, fixed):
+                raise MagicError("This control has no argument %r" % name)
+            try:
+                control.value = control.coerce(raw)
+            except ValueError as error:
+                raise MagicError(str(error))
+        self.run()
+        _display().display(self.bundle(), raw=True, display_id=self.id, update=True)
 
     def __repr__(self):
         return self.bundle()["text/plain"]
@@ -255,18 +343,14 @@ def _show(interaction):
 
 
 def changed(widget_id, namespace, values):
-    """A control moved on the page (POST /api/widgets/{id}): run the function again, replace the output."""
+    """A control moved or a button was pressed on the page (POST /api/widgets/{id}): interact runs
+    its function again, a widget shown on its own calls its observers or click handlers; the
+    widget's output is replaced in place."""
     from appliance_magics import MagicError
-    interaction = _interactions.get(widget_id)
-    if interaction is None or interaction.namespace != namespace:
+    widget = _live.get(widget_id)
+    if widget is None or widget.namespace != namespace:
         raise MagicError("This control's kernel has restarted since its cell ran (or the control is too old): run the cell again.")
-    for name, raw in values.items():
-        control = interaction.controls.get(name)
-        if control is None or isinstance(control, fixed):
-            raise MagicError("This control has no argument %r" % name)
-        try:
-            control.value = control.coerce(raw)
-        except ValueError as error:
-            raise MagicError(str(error))
-    interaction.run()
-    _display().display(interaction.bundle(), raw=True, display_id=interaction.id, update=True)
+    try:
+        widget.receive(values)
+    except ValueError as error:
+        raise MagicError(str(error))

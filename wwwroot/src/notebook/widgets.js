@@ -1,5 +1,6 @@
 // interact's controls (Worker/Python/kernel_widgets.py): sliders, dropdowns, radio buttons,
-// checkboxes and text boxes above the function's outputs. A change goes to POST /api/widgets/{id}
+// checkboxes and text boxes above the function's outputs; the same controls shown on their own,
+// buttons, and Output widgets (no controls, only outputs; kernel_widget_extras.py). A change goes to POST /api/widgets/{id}
 // (debounced while a slider moves; one call at a time, the latest values win); the kernel answers
 // with an update_display of this output, which the page applies in place: the controls stay (a
 // slider keeps its drag) and only the outputs under them are replaced. Built with DOM APIs only:
@@ -94,12 +95,29 @@ export function renderWidget(spec, renderOutputs) {
 }
 
 function buildControl(control, changed) {
+  if (control.kind === 'button') {
+    // The value is a count of presses: presses made while the last one still runs go as one.
+    const row = document.createElement('div');
+    row.className = 'widget-control widget-button';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button secondary';
+    button.textContent = control.description || 'Button';
+    if (control.tooltip) button.title = control.tooltip;
+    let presses = Number(control.value) || 0;
+    button.addEventListener('click', () => { presses += 1; changed(control.name, presses, { wait: false }); });
+    const show = (value) => { presses = Math.max(presses, Number(value) || 0); };
+    row.append(button);
+    return { element: row, input: button, show };
+  }
   const label = document.createElement('label');
   label.className = `widget-control widget-${control.kind}`;
   const caption = document.createElement('span');
   caption.className = 'widget-label';
   caption.textContent = control.description ?? control.name;
   label.append(caption);
+  // A control shown on its own with no description: no empty label column in front of it.
+  if (control.description === '' && control.kind !== 'checkbox') { label.classList.add('widget-bare'); caption.hidden = true; }
   const name = control.name;
 
   if (control.kind === 'slider') {
