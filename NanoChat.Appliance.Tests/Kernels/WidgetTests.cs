@@ -191,13 +191,13 @@ public sealed class WidgetTests
         // From a later cell: setting the value moves the slider; an error inside `with out:` shows in the
         // Output and the cell goes on; clear_output() inside the block starts it afresh.
         var later = await session.RunAsync("""
-            k.value = 9
+            k.value = 99
             with out:
                 1 / 0
             print("went on", presses)
             """);
         Assert.Equal(("ok", "went on ['Generate', 'Generate']\n"), (later.Status, later.Stdout));
-        Assert.Equal(9, (int)Updates(later, sliderId).Last()["controls"]![0]!["value"]!);
+        Assert.Equal(10, (int)Updates(later, sliderId).Last()["controls"]![0]!["value"]!); // clamped to max, as ipywidgets does
         var failed = Updates(later, outputId).Last()["outputs"]!.AsArray();
         Assert.Equal(["stream", "error"], failed.Select(o => (string?)o!["output_type"]));
         Assert.Equal("ZeroDivisionError", (string?)failed[1]!["ename"]);

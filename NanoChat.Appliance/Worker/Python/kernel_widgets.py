@@ -133,6 +133,9 @@ class _Slider(ValueWidget):
     def clamp(self, value):
         return self.number(sorted((self.min, self.number(value), self.max))[1])
 
+    # Set from code too, the value stays within the slider's range, as in ipywidgets.
+    value = property(ValueWidget.value.fget, lambda self, new: ValueWidget.value.fset(self, self.clamp(new)))
+
     def spec(self, name):
         return dict(super().spec(name), min=self.min, max=self.max, step=self.step, integer=self.number is int)
 
