@@ -102,6 +102,13 @@ public sealed class EditorSession : IAsyncDisposable
     public static Task WaitStateAsync(IPage page, int index, string state, int timeoutMs = 60_000) =>
         page.WaitForFunctionAsync($"() => document.querySelectorAll('.cell')[{index}]?.dataset.state === '{state}'", null, new() { Timeout = timeoutMs });
 
+    /// <summary>Presses Run cell (the selected cell; the first one after opening) and waits until the index-th cell's state is the one given.</summary>
+    public static async Task RunSelectedCellAsync(IPage page, int index = 0, string state = "done")
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).First.ClickAsync();
+        await WaitStateAsync(page, index, state);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var context in _contexts)

@@ -30,8 +30,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
         var id = await session.CreateNotebookAsync("Sampling", new { type = "code", source = Source });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-        await WaitStateAsync(page, 0, "done");
+        await RunSelectedCellAsync(page);
         await WaitShownAsync(page, "Once|1.0|3|greedy\n");
         Assert.Equal(["temperature", "top_k", "mode", "prompt"], await Cell(page, 0).Locator(".widget-label").AllTextContentsAsync());
 
@@ -67,8 +66,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
         var id = await session.CreateNotebookAsync("Manual", new { type = "code", source = "from ipywidgets import interact_manual\ninteract_manual(lambda steps=5: print('trained', steps), steps=(1, 9));" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-        await WaitStateAsync(page, 0, "done");
+        await RunSelectedCellAsync(page);
         var slider = Cell(page, 0).Locator(".widget-slider input");
         await slider.EvaluateAsync("s => { s.value = '7'; s.dispatchEvent(new Event('input', { bubbles: true })); }");
         await Task.Delay(500);
@@ -83,8 +81,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
         var id = await session.CreateNotebookAsync("Radio", new { type = "code", source = "from ipywidgets import interact, RadioButtons\ninteract(lambda size='small': print('size', size), size=RadioButtons(options=['small', 'medium', 'large'], description='Model'));" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-        await WaitStateAsync(page, 0, "done");
+        await RunSelectedCellAsync(page);
         await WaitShownAsync(page, "size small\n");
         var group = Cell(page, 0).GetByRole(AriaRole.Group, new() { Name = "Model" });
         Assert.Equal(3, await group.GetByRole(AriaRole.Radio).CountAsync());
@@ -107,8 +104,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
             new { type = "code", source = "import ipywidgets as widgets\nout = widgets.Output()\nbutton = widgets.Button(description='Generate')\npresses = []\ndef on_click(b):\n    presses.append(1)\n    with out:\n        print('sample', len(presses))\nbutton.on_click(on_click)\ndisplay(button, out)" },
             new { type = "code", source = "with out:\n    print('from the second cell')" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).First.ClickAsync();
-        await WaitStateAsync(page, 0, "done");
+        await RunSelectedCellAsync(page);
 
         var generate = Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Generate" });
         await generate.ClickAsync();

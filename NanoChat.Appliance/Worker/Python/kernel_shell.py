@@ -7,13 +7,8 @@
 # work best here. Loaded as `appliance_shell` on the first call of get_ipython().
 import sys
 
-
-def _kernel():
-    return sys.modules["appliance_kernel"]
-
-
-def _magics():
-    return sys.modules["appliance_magics"]
+import appliance_magics as magics
+from appliance_magics import _kernel
 
 
 class ApplianceShell:
@@ -27,10 +22,10 @@ class ApplianceShell:
         return _kernel().namespace(_kernel()._current_namespace)
 
     def run_line_magic(self, magic_name, line, _stack_depth=1):
-        return _magics().line_magic(magic_name, line, self.user_ns)
+        return magics.line_magic(magic_name, line, self.user_ns)
 
     def run_cell_magic(self, magic_name, line, cell):
-        return _magics().cell_magic("%%" + magic_name + (" " + line if line else ""), cell, self.user_ns)
+        return magics.cell_magic("%%" + magic_name + (" " + line if line else ""), cell, self.user_ns)
 
     def magic(self, arg_s):
         """IPython's old spelling: magic('timeit x = 1') is run_line_magic('timeit', 'x = 1')."""
@@ -40,11 +35,11 @@ class ApplianceShell:
     def system(self, cmd):
         """`!cmd`: runs through /bin/sh, output streams into the cell; the status goes to _exit_code."""
         ns = self.user_ns
-        ns["_exit_code"] = _magics().shell(_magics().expand(cmd, ns))
+        ns["_exit_code"] = magics.shell(magics.expand(cmd, ns))
 
     def getoutput(self, cmd, split=True):
         """`x = !cmd`: the output as lines (with .s, .n and .l), or as one string when not split."""
-        lines = _magics().shell_lines(_magics().expand(cmd, self.user_ns))
+        lines = magics.shell_lines(magics.expand(cmd, self.user_ns))
         return lines if split else lines.n
 
     def ev(self, expr):

@@ -2,11 +2,10 @@
 # (`with out:` sends prints, displays and figures into it, live), and VBox/HBox to show several at
 # once. Loaded as `appliance_widget_extras`; the ipywidgets stand-in re-exports it. A button press
 # travels as a control's change does (kernel_widgets.py): POST /api/widgets/{id}, a silent run here.
-import sys
 import time
 
 from appliance_capture import Capture
-from appliance_widgets import WIDGET_MIME, Shown
+from appliance_widgets import WIDGET_MIME, Shown, _display
 
 _LIVE_UPDATE_SECONDS = 0.5  # how often an Output shows what a long `with out:` block has printed so far
 # Printed text an Output keeps (the newest): each update resends all of it, so a training loop that
@@ -149,7 +148,7 @@ class Output(Shown):
         self.update()
 
     def append_display_data(self, value):
-        data, metadata = sys.modules["appliance_display"].mime_bundle(value)
+        data, metadata = _display().mime_bundle(value)
         self.outputs = self.outputs + [{"output_type": "display_data", "data": data, "metadata": metadata}]
         self.update()
 
@@ -198,9 +197,8 @@ class Box:
         self.children = tuple(children)
 
     def _ipython_display_(self):
-        display = sys.modules["appliance_display"].display
         for child in self.children:
-            display(child)
+            _display().display(child)
 
     def __repr__(self):
         return "%s(children=%r)" % (type(self).__name__, list(self.children))
