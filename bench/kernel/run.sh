@@ -46,6 +46,8 @@ RESULTS="$OUT/results.txt"
     echo "## appliance (HTTP API, SSE)"
     /usr/bin/python3 "$HERE/bench_appliance.py" --url "http://127.0.0.1:$PORT"
     kill $SERVER; wait $SERVER 2>/dev/null || true
+    echo "## the machine's floor: three processes relaying one message after a pause"
+    /usr/bin/python3 "$HERE/relay_floor.py"
     [ "${ONLY:-}" = appliance ] && exit 0
     echo "## jupyter_server (anchor)"
     /usr/bin/python3 "$ANCHORS/bench_server_ws.py" --n 300 --warmup 30 --reps 5
