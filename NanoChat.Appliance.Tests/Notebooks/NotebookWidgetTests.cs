@@ -125,4 +125,34 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await EditorSession.WaitReadyAsync(page);
         Assert.Equal("sample 1\nsample 2\nfrom the second cell\n", await Cell(page, 0).Locator(".widget-outputs .output-stdout").Last.TextContentAsync());
     }
+
+    [BrowserFact]
+    public async Task A_tqdm_bar_fills_while_the_cell_runs_and_stays_green_after_a_reload()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Training", new
+        {
+            type = "code",
+            source = "import time\nimport ipywidgets as widgets\nfrom tqdm.notebook import tqdm\nstatus = widgets.Label('warming up')\ndisplay(status)\n" +
+                     "for step in tqdm(range(30), desc='train'):\n    time.sleep(0.05)\n    status.value = f'step {step}'\nstatus.value = 'done'",
+        });
+        var page = await session.OpenAsync(id);
+        await RunSelectedCellAsync(page, state: "running");
+        // Live: the page shows a value between the ends while the loop still runs.
+        await page.WaitForFunctionAsync("() => { const bar = document.querySelector('.widget-progress progress'); return bar && bar.value > 0 && bar.value < 30; }", null, new() { Timeout = 30_000 });
+        await WaitStateAsync(page, 0, "done");
+        var bar = Cell(page, 0).Locator(".widget-progress progress");
+        await page.WaitForFunctionAsync("() => document.querySelector('.widget-progress progress')?.dataset.style === 'success'", null, new() { Timeout = 30_000 });
+        Assert.Equal(("30", "30"), (await bar.EvaluateAsync<string>("b => String(b.value)"), await bar.EvaluateAsync<string>("b => String(b.max)")));
+        Assert.Equal("train: 100%", await Cell(page, 0).Locator(".widget-progress .widget-label").TextContentAsync());
+        Assert.StartsWith("30/30 [", await Cell(page, 0).Locator(".widget-progress output").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("done", await Cell(page, 0).Locator(".widget-static .widget-static-text").TextContentAsync());
+        await Screenshots.SaveAsync(page, "editor-widget-progress");
+
+        await EditorSession.WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await EditorSession.WaitReadyAsync(page);
+        Assert.Equal("success", await Cell(page, 0).Locator(".widget-progress progress").GetAttributeAsync("data-style"));
+        Assert.Equal("done", await Cell(page, 0).Locator(".widget-static .widget-static-text").TextContentAsync());
+    }
 }

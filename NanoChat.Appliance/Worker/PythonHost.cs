@@ -45,7 +45,7 @@ public sealed class PythonHost
         ("appliance_capture", "kernel_capture.py"), ("appliance_namespace", "kernel_namespace.py"),
         ("appliance_timing", "kernel_timing.py"), ("appliance_file_magics", "kernel_file_magics.py"),
         ("appliance_widgets", "kernel_widgets.py"), ("appliance_shell", "kernel_shell.py"),
-        ("appliance_widget_extras", "kernel_widget_extras.py"),
+        ("appliance_widget_extras", "kernel_widget_extras.py"), ("appliance_progress", "kernel_progress.py"),
     ];
 
     // Stand-ins for packages notebooks import, each with its own place among the finders (Bootstrap).
@@ -108,15 +108,18 @@ public sealed class PythonHost
             for name in ("display", "clear_output", "update_display", "DisplayHandle", "set_matplotlib_formats"):
                 if hasattr(module, name):
                     setattr(module, name, getattr(kernel, name))
-        # tqdm's notebook bars are ipywidgets, which the appliance does not have (tqdm would raise
-        # "IProgress not found"): they become its text bars, which the page redraws in place.
+        # tqdm's notebook bars are real ipywidgets, which need Jupyter's comms: they are drawn with
+        # the appliance's progress control instead (Worker/Python/kernel_progress.py). tqdm.auto
+        # picks them through tqdm.autonotebook, as in Jupyter (it would find no IPython kernel here).
         def patch_tqdm_notebook(module):
-            import tqdm.std
-            module.tqdm = module.tqdm_notebook = tqdm.std.tqdm
-            module.trange = module.tnrange = tqdm.std.trange
+            import appliance_progress
+            module.tqdm = appliance_progress.tqdm_notebook()
+            module.trange = appliance_progress.trange
+            if hasattr(module, "tqdm_notebook"):
+                module.tqdm_notebook, module.tnrange = module.tqdm, module.trange
         _patches = dict.fromkeys(("IPython.core.display_functions", "IPython.core.display", "IPython.display",
                                   "matplotlib_inline.backend_inline"), patch_ipython_display)
-        _patches["tqdm.notebook"] = patch_tqdm_notebook
+        _patches["tqdm.notebook"] = _patches["tqdm.autonotebook"] = patch_tqdm_notebook
         # getpass() reads a terminal the kernel does not have: it asks through the page instead.
         def patch_getpass(module):
             module.getpass = sys.modules["appliance_kernel"].read_password

@@ -259,6 +259,9 @@ def run_cell(execution_id, namespace_name, source, silent=False):
         _running.clear()
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _clear_pending_interrupt()
+        progress = sys.modules.get("appliance_progress")
+        if progress is not None:
+            progress.flush()  # a progress bar's last value, held back by its update throttle
         _flush_std()
     return status, _execution_count
 

@@ -1,6 +1,7 @@
 // interact's controls (Worker/Python/kernel_widgets.py): sliders, dropdowns, radio buttons,
 // checkboxes and text boxes above the function's outputs; the same controls shown on their own,
-// buttons, and Output widgets (no controls, only outputs; kernel_widget_extras.py). A change goes to POST /api/widgets/{id}
+// buttons, and Output widgets (no controls, only outputs; kernel_widget_extras.py); progress bars
+// and labels, which only the kernel sets (kernel_progress.py). A change goes to POST /api/widgets/{id}
 // (debounced while a slider moves; one call at a time, the latest values win); the kernel answers
 // with an update_display of this output, which the page applies in place: the controls stay (a
 // slider keeps its drag) and only the outputs under them are replaced. Built with DOM APIs only:
@@ -83,10 +84,13 @@ export function renderWidget(spec, renderOutputs) {
 
   root.updateInPlace = (next) => {
     if (!next || next.id !== spec.id) return false;
+    // Controls that came or went (a tqdm bar closed with leave=False has none left): build anew.
+    const names = (next.controls ?? []).map((control) => control.name);
+    if (names.length !== controls.size || names.some((name) => !controls.has(name))) return false;
     for (const control of next.controls ?? []) {
       const shown = controls.get(control.name);
       // The one being moved or typed in keeps what the student is doing.
-      if (shown && !shown.input.contains(document.activeElement)) { shown.show(control.value); values[control.name] = control.value; }
+      if (shown && !shown.input.contains(document.activeElement)) { shown.show(control.value, control); values[control.name] = control.value; }
     }
     renderOutputs(outputs, next.outputs ?? []);
     return true;
@@ -120,6 +124,31 @@ function buildControl(control, changed) {
   if (control.description === '' && control.kind !== 'checkbox') { label.classList.add('widget-bare'); caption.hidden = true; }
   const name = control.name;
 
+  if (control.kind === 'progress') {
+    // Set from code only (IntProgress, FloatProgress, tqdm's notebook bars): a native progress bar,
+    // its colour from ipywidgets' bar_style, tqdm's count and rate (or the percentage) beside it.
+    const bar = document.createElement('progress');
+    const readout = document.createElement('output');
+    const show = (value, latest = control) => {
+      const span = Number(latest.max) - Number(latest.min);
+      bar.max = span > 0 ? span : 1;
+      bar.value = span > 0 ? Number(value) - Number(latest.min) : 1;
+      bar.dataset.style = latest.barStyle ?? '';
+      readout.textContent = latest.text ?? `${Math.round((100 * bar.value) / bar.max)}%`;
+      if (latest.description !== undefined) caption.textContent = latest.description;
+    };
+    show(control.value);
+    label.append(bar, readout);
+    return { element: label, input: bar, show };
+  }
+  if (control.kind === 'static') {
+    const text = document.createElement('span');
+    text.className = 'widget-static-text';
+    const show = (value) => { text.textContent = String(value ?? ''); };
+    show(control.value);
+    label.append(text);
+    return { element: label, input: text, show };
+  }
   if (control.kind === 'slider') {
     const input = document.createElement('input');
     input.type = 'range';
