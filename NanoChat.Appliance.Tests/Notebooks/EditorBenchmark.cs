@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Playwright;
 using NanoChat.Appliance.Tests.Infrastructure;
 
 namespace NanoChat.Appliance.Tests.Notebooks;
@@ -97,7 +96,7 @@ public sealed class EditorBenchmark(BrowserFixture browser)
         await page.Keyboard.TypeAsync("idle_typing = 1234567890", new() { Delay = 30 });
         var idle = await page.EvaluateAsync<double[]>("() => window.benchLatencies.splice(0)");
         await page.Locator(".cell .prompt").First.ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await EditorSession.ClickRunAsync(page);
         await page.WaitForFunctionAsync("() => document.querySelector('.output-stdout')?.textContent.length > 0", null, new() { Timeout = 60_000 });
         await page.Locator(".cell .cm-content").Nth(1).ClickAsync();
         var streamingTyped = 0;
@@ -117,7 +116,7 @@ public sealed class EditorBenchmark(BrowserFixture browser)
         page = await session.OpenAsync(million);
         await page.EvaluateAsync(LatencyProbe);
         var clock = Stopwatch.StartNew();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await EditorSession.ClickRunAsync(page);
         await page.WaitForFunctionAsync("() => ['done', 'error', 'killed'].includes(document.querySelector('.cell').dataset.state)", null, new() { Timeout = 300_000, PollingInterval = 250 });
         var seconds = clock.Elapsed.TotalSeconds;
         var longTasks = await page.EvaluateAsync<double[]>("() => window.benchLongTasks");

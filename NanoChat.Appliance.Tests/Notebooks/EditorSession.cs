@@ -103,9 +103,13 @@ public sealed class EditorSession : IAsyncDisposable
         page.WaitForFunctionAsync($"() => document.querySelectorAll('.cell')[{index}]?.dataset.state === '{state}'", null, new() { Timeout = timeoutMs });
 
     /// <summary>Presses Run cell (the selected cell; the first one after opening) and waits until the index-th cell's state is the one given.</summary>
+    /// <summary>Presses the toolbar's Run (the selected cell) and returns at once.</summary>
+    public static Task ClickRunAsync(IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).First.ClickAsync();
+
+    /// <summary>Presses Run and waits until cell <paramref name="index"/> is in <paramref name="state"/>.</summary>
     public static async Task RunSelectedCellAsync(IPage page, int index = 0, string state = "done")
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).First.ClickAsync();
+        await ClickRunAsync(page);
         await WaitStateAsync(page, index, state);
     }
 

@@ -25,7 +25,7 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
                 "display(Math(r'\\frac{1}{2}'))",
         });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
 
         // While it runs, each round replaces the last: never two rounds on the page at once.
         await page.WaitForFunctionAsync("() => document.querySelector('.cell .output-stdout')?.textContent === 'step 2\\n'", null, new() { Timeout = 60_000 });
@@ -58,7 +58,7 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
             new { type = "code", source = "import threading, time\ndef chatter():\n    for i in range(3):\n        print('tick', i, flush=True)\n        time.sleep(0.1)\nthreading.Thread(target=chatter).start()\nname = input('Your name? ')\nprint('hello', name)" },
             new { type = "code", source = "print('next')" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
 
         var field = Cell(page, 0).GetByRole(AriaRole.Textbox, new() { Name = "Your name?" });
         await field.WaitForAsync(new() { Timeout = 60_000 });
@@ -89,7 +89,7 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
         var id = await session.CreateNotebookAsync("Secret", new { type = "code", source = "import getpass\ntoken = getpass.getpass('Token: ')\nlen(token)" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
         var field = Cell(page, 0).Locator(".output-input input");
         await field.WaitForAsync(new() { Timeout = 60_000 });
         Assert.Equal("password", await field.GetAttributeAsync("type"));
@@ -114,7 +114,7 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
         Assert.Equal(0, await Cell(page, 1).Locator(".output-stdout").CountAsync()); // loaded, not run
 
         await Cell(page, 1).Locator(".cm-content").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
         await page.WaitForFunctionAsync("() => document.querySelectorAll('.cell')[1].querySelector('.output-stdout')?.textContent === 'solved\\n'");
         await EditorSession.WaitSavedAsync(page);
         await page.ReloadAsync();
@@ -130,10 +130,9 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
             new { type = "code", source = "def scale(n):\n    doubled = n * 2\n    return doubled / 0\nscale(21)" },
             new { type = "code", source = "%debug" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-        await WaitStateAsync(page, 0, "error");
+        await RunSelectedCellAsync(page, 0, "error");
         await Cell(page, 1).Locator(".cm-content").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
 
         foreach (var (command, answer) in new[] { ("p doubled", "(Pdb) p doubled\n42\n"), ("bt", "-> return doubled / 0\n") })
         {

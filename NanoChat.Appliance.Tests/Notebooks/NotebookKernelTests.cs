@@ -108,7 +108,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         var page = await session.OpenAsync(id);
 
         await Cell(page, 0).Locator(".prompt").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
         // Streamed: the first lines are on the page while the cell still runs.
         await page.WaitForFunctionAsync("() => document.querySelector('.cell .output-stdout')?.textContent.includes('step 1')", null, new() { Timeout = 60_000 });
         Assert.Equal("running", await Cell(page, 0).GetAttributeAsync("data-state"));
@@ -167,7 +167,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
         var id = await session.CreateNotebookAsync("Busy", new { type = "code", source = "print('spinning', flush=True)\nwhile True:\n    pass" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
         await page.WaitForFunctionAsync("() => document.querySelector('.output-stdout')?.textContent.includes('spinning')", null, new() { Timeout = 60_000 });
         await page.WaitForFunctionAsync("() => document.querySelector('#kernel-badge').dataset.state === 'busy'");
         await page.GetByRole(AriaRole.Button, new() { Name = "Interrupt", Exact = true }).ClickAsync();
@@ -182,7 +182,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
         var id = await session.CreateNotebookAsync("Reconnect", new { type = "code", source = "import time\nfor i in range(12):\n    print(f'tick {i}', flush=True)\n    time.sleep(0.5)" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
         await page.WaitForFunctionAsync("() => document.querySelector('.output-stdout')?.textContent.includes('tick 1')", null, new() { Timeout = 60_000 });
         await page.Context.CloseAsync();
 
@@ -215,8 +215,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Restart kernel", Exact = true }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('#kernel-badge').dataset.state === 'idle'", null, new() { Timeout = 60_000 });
         await Cell(page, 1).Locator(".prompt").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-        await WaitStateAsync(page, 1, "error");
+        await RunSelectedCellAsync(page, 1, "error");
         Assert.Contains("NameError", await Cell(page, 1).Locator(".output-error").TextContentAsync());
         Assert.Equal("[1]", await Cell(page, 1).Locator(".prompt").TextContentAsync());
     }
@@ -227,7 +226,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
         var id = await session.CreateNotebookAsync("Away", new { type = "code", source = "import time\nprint('before', flush=True)\ntime.sleep(2)\nprint('while away')" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
+        await ClickRunAsync(page);
         await page.WaitForFunctionAsync("() => document.querySelector('.output-stdout')?.textContent.includes('before')", null, new() { Timeout = 60_000 });
         await page.Context.CloseAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -261,8 +260,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         var id = await session.CreateNotebookAsync("Rich", new { type = "code", source = RichOutputCode });
         var page = await session.OpenAsync(id);
         var title = await page.TitleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-        await WaitStateAsync(page, 0, "done");
+        await RunSelectedCellAsync(page, 0, "done");
         Assert.StartsWith("data:image/png;base64,", await page.Locator(".cell img.output-image").GetAttributeAsync("src"));
         Assert.Equal(1, await page.Locator(".cell iframe.output-frame[sandbox='allow-scripts']").CountAsync());
         // The iframe element exists before its document has navigated: wait for the frame itself.
@@ -286,8 +284,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
         var id = await session.CreateNotebookAsync("Long", new { type = "code", source = "for i in range(5000):\n    print(f'row {i}')" });
         var page = await session.OpenAsync(id);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run cell", Exact = true }).ClickAsync();
-        await WaitStateAsync(page, 0, "done");
+        await RunSelectedCellAsync(page, 0, "done");
         var shown = await page.Locator(".output-stdout").TextContentAsync();
         Assert.StartsWith("row 0\n", shown);
         Assert.EndsWith("row 4999\n", shown);
