@@ -167,7 +167,7 @@ public sealed class WidgetTests
             button.on_click(on_click)
             k = widgets.IntSlider(value=3, min=0, max=10, description="top k")
             k.observe(lambda change: print("top k", change["old"], "->", change["new"]), names="value")
-            display(widgets.VBox([k, button]), out)
+            display(k, button, out)
             """);
         Assert.Equal("ok", shown.Status);
         var (slider, pressable, output) = (shown.Displays.ElementAt(0), shown.Displays.ElementAt(1), shown.Displays.ElementAt(2));
@@ -209,6 +209,42 @@ public sealed class WidgetTests
         Assert.Equal("error", (await ChangeAsync(session, buttonId, new { presses = "many" })).Status);
         var missing = await session.RunAsync("widgets.Tab()");
         Assert.Contains("Button, Output, VBox, HBox", (string?)missing.Error!["evalue"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Boxes_lay_widgets_out_in_one_output_and_a_change_of_a_child_shows_the_box_anew()
+    {
+        await using var session = await KernelSession.StartAsync();
+        var shown = await session.RunAsync("""
+            import ipywidgets as widgets
+            k = widgets.IntSlider(value=3, max=10, description="top k")
+            label = widgets.Label("k is 3")
+            out = widgets.Output()
+            k.observe(lambda change: setattr(label, "value", "k is %d" % change["new"]), names="value")
+            box = widgets.VBox([widgets.HBox([k, label]), out, 42])
+            box
+            """);
+        Assert.Equal("ok", shown.Status);
+        var display = Assert.Single(shown.Displays); // one output, however many widgets
+        var boxId = (string)display["displayId"]!;
+        var column = Widget(display);
+        Assert.Equal(("column", 3), ((string?)column["box"], column["children"]!.AsArray().Count));
+        var row = column["children"]![0]!.AsObject();
+        Assert.Equal("row", (string?)row["box"]);
+        var (slider, text) = (row["children"]![0]!.AsObject(), row["children"]![1]!.AsObject());
+        Assert.Equal(("slider", "static", "k is 3"), ((string?)slider["controls"]![0]!["kind"], (string?)text["controls"]![0]!["kind"], (string?)text["controls"]![0]!["value"]));
+        // Not a widget: shown as display() shows it.
+        Assert.Equal("42", (string?)column["children"]![2]!["outputs"]![0]!["data"]!["text/plain"]);
+
+        // The page sends a child's change under the child's id; the box comes back with the change.
+        var moved = await ChangeAsync(session, (string)slider["id"]!, new { value = 7 });
+        Assert.Equal("ok", moved.Status);
+        var after = Updates(moved, boxId).Last()["children"]![0]!["children"]!.AsArray();
+        Assert.Equal((7, "k is 7"), ((int)after[0]!["controls"]![0]!["value"]!, (string?)after[1]!["controls"]![0]!["value"]));
+
+        var printed = await session.RunAsync("with out:\n    print('hi')");
+        Assert.Equal("hi\n", StreamText(Updates(printed, boxId).Last()["children"]![1]!.AsObject()));
+        Assert.Equal("error", (await ChangeAsync(session, boxId, new { value = 1 })).Status);
     }
 
     [Fact]

@@ -155,4 +155,39 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         Assert.Equal("success", await Cell(page, 0).Locator(".widget-progress progress").GetAttributeAsync("data-style"));
         Assert.Equal("done", await Cell(page, 0).Locator(".widget-static .widget-static-text").TextContentAsync());
     }
+
+    [BrowserFact]
+    public async Task An_hbox_puts_its_widgets_side_by_side_in_one_output_that_a_button_updates()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Controls", new
+        {
+            type = "code",
+            source = "import ipywidgets as widgets\nstatus = widgets.Label('idle')\nruns = []\ndef train(button):\n    runs.append(1)\n    status.value = f'trained {len(runs)}'\n" +
+                     "go = widgets.Button(description='Train')\ngo.on_click(train)\nsteps = widgets.IntSlider(value=50, max=100, description='steps')\n" +
+                     "widgets.VBox([widgets.HBox([go, widgets.Button(description='Stop'), status]), steps])",
+        });
+        var page = await session.OpenAsync(id);
+        await RunSelectedCellAsync(page);
+        Assert.Equal(1, await Cell(page, 0).Locator(".output-rich").CountAsync());
+        var train = Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Train" });
+        var stop = Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Stop" });
+        var status = Cell(page, 0).Locator(".widget-static-text");
+        var (trainBox, stopBox, statusBox) = ((await train.BoundingBoxAsync())!, (await stop.BoundingBoxAsync())!, (await status.BoundingBoxAsync())!);
+        // A row: left to right on one line. The VBox puts the slider under it.
+        Assert.True(trainBox.X < stopBox.X && stopBox.X < statusBox.X, $"{trainBox.X} {stopBox.X} {statusBox.X}");
+        Assert.InRange(Math.Abs((trainBox.Y + trainBox.Height / 2) - (statusBox.Y + statusBox.Height / 2)), 0, 4);
+        Assert.True((await Cell(page, 0).Locator(".widget-slider input").BoundingBoxAsync())!.Y > trainBox.Y + trainBox.Height);
+
+        await train.ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('.widget-static-text')?.textContent === 'trained 1'", null, new() { Timeout = 30_000 });
+        await train.ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('.widget-static-text')?.textContent === 'trained 2'", null, new() { Timeout = 30_000 });
+        await Screenshots.SaveAsync(page, "editor-widget-boxes");
+
+        await EditorSession.WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await EditorSession.WaitReadyAsync(page);
+        Assert.Equal("trained 2", await Cell(page, 0).Locator(".widget-box-row .widget-static-text").TextContentAsync());
+    }
 }

@@ -1,11 +1,13 @@
 # The ipywidgets beyond interact that notebooks build small apps from: Button with on_click, Output
-# (`with out:` sends prints, displays and figures into it, live), and VBox/HBox to show several at
-# once. Loaded as `appliance_widget_extras`; the ipywidgets stand-in re-exports it. A button press
-# travels as a control's change does (kernel_widgets.py): POST /api/widgets/{id}, a silent run here.
+# (`with out:` sends prints, displays and figures into it, live), and VBox/HBox to lay several out
+# in one output, in a column or a row. Loaded as `appliance_widget_extras`; the ipywidgets stand-in
+# re-exports it. A button press travels as a control's change does (kernel_widgets.py): POST
+# /api/widgets/{id}, a silent run here.
 import time
+import uuid
 
 from appliance_capture import Capture
-from appliance_widgets import WIDGET_MIME, Shown, _display
+from appliance_widgets import WIDGET_MIME, Shown, _display, register
 
 _LIVE_UPDATE_SECONDS = 0.5  # how often an Output shows what a long `with out:` block has printed so far
 # Printed text an Output keeps (the newest): each update resends all of it, so a training loop that
@@ -189,16 +191,37 @@ def _kept(outputs):
     return kept, True
 
 
-class Box:
-    """VBox([...]) / HBox([...]): shows its children one under the other (HBox too: the page lays
-    widgets out in a column)."""
+class Box(Shown):
+    """VBox([...]) shows its children one under the other, HBox([...]) side by side (wrapping where
+    the page is narrow), in one output. A widget child keeps its controls and its own changes (the
+    page sends them under the child's id; the box is shown anew with the child's new state); any
+    other child shows as display() would show it. Boxes nest."""
 
-    def __init__(self, children=(), **kwargs):
+    direction = "column"
+
+    def __init__(self, children=(), layout=None, **kwargs):
         self.children = tuple(children)
+        self.layout = layout if layout is not None else Layout()
 
-    def _ipython_display_(self):
-        for child in self.children:
-            _display().display(child)
+    def bundle(self):
+        spec = {"id": self.id, "manual": False, "controls": [], "outputs": [], "box": self.direction,
+                "children": [self._child_spec(child) for child in self.children]}
+        return {WIDGET_MIME: spec, "text/plain": repr(self)}
+
+    def _child_spec(self, child):
+        if hasattr(child, "bundle") and hasattr(child, "receive"):
+            if child.id is None:
+                child.id = uuid.uuid4().hex
+            register(child)  # the page may send its changes
+            boxes = child.__dict__.setdefault("boxes", [])
+            if self not in boxes:
+                boxes.append(self)
+            return child.bundle()[WIDGET_MIME]
+        data, metadata = _display().mime_bundle(child)
+        return {"id": None, "manual": False, "controls": [], "outputs": [{"output_type": "display_data", "data": data, "metadata": metadata}]}
+
+    def receive(self, values):
+        raise ValueError("A %s has no controls of its own" % type(self).__name__)
 
     def __repr__(self):
         return "%s(children=%r)" % (type(self).__name__, list(self.children))
@@ -209,7 +232,7 @@ class VBox(Box):
 
 
 class HBox(Box):
-    pass
+    direction = "row"
 
 
 class Layout:

@@ -32,12 +32,23 @@ def register(widget):
         _live.popitem(last=False)
 
 
+def refresh(widget):
+    """Sends a widget's new state to the page, straight past any capture (an Output inside `with
+    out:` would otherwise keep its own updates): under its own display id where it was shown on its
+    own, and through every box (VBox/HBox) that shows it."""
+    if getattr(widget, "alone", True):
+        sys.modules["appliance_kernel"].emit("update_display", {"outputType": "display_data", "data": widget.bundle(), "metadata": {}, "displayId": widget.id})
+    for box in list(getattr(widget, "boxes", ())):
+        box.update()
+
+
 class Shown:
     """A widget displayed on its own (display(w), or a cell's last value): one output of WIDGET_MIME
     under its own display id, which update() replaces wherever the notebook shows it."""
 
     id = None
     outputs = ()
+    alone = False  # shown under its own display id (not only inside a box)
 
     def controls(self):
         return []
@@ -50,13 +61,13 @@ class Shown:
         if self.id is None:
             self.id = uuid.uuid4().hex
         register(self)
+        self.alone = True
         _display().display(self.bundle(), raw=True, display_id=self.id)
 
     def update(self):
-        """Replaces the shown widget: straight to the page, past any capture (an Output inside
-        `with out:` would otherwise keep its own updates)."""
+        """Replaces the shown widget wherever the notebook shows it."""
         if self.id is not None:
-            sys.modules["appliance_kernel"].emit("update_display", {"outputType": "display_data", "data": self.bundle(), "metadata": {}, "displayId": self.id})
+            refresh(self)
 
     def run_handlers(self, handlers, *arguments):
         """Calls the handlers; what they print or show (outside an Output) goes under the widget."""
@@ -314,7 +325,7 @@ class Interaction:
             except ValueError as error:
                 raise MagicError(str(error))
         self.run()
-        _display().display(self.bundle(), raw=True, display_id=self.id, update=True)
+        refresh(self)
 
     def __repr__(self):
         return self.bundle()["text/plain"]

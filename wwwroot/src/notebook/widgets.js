@@ -1,7 +1,8 @@
 // interact's controls (Worker/Python/kernel_widgets.py): sliders, dropdowns, radio buttons,
 // checkboxes and text boxes above the function's outputs; the same controls shown on their own,
-// buttons, and Output widgets (no controls, only outputs; kernel_widget_extras.py); progress bars
-// and labels, which only the kernel sets (kernel_progress.py). A change goes to POST /api/widgets/{id}
+// buttons, Output widgets (no controls, only outputs) and boxes of widgets in a column or a row
+// (kernel_widget_extras.py); progress bars and labels, which only the kernel sets
+// (kernel_progress.py). A change goes to POST /api/widgets/{id}
 // (debounced while a slider moves; one call at a time, the latest values win); the kernel answers
 // with an update_display of this output, which the page applies in place: the controls stay (a
 // slider keeps its drag) and only the outputs under them are replaced. Built with DOM APIs only:
@@ -22,6 +23,7 @@ export function setWidgetHost(value) { host = value; }
  * element.updateInPlace(spec) takes a newer state of the same widget and says whether it could.
  */
 export function renderWidget(spec, renderOutputs) {
+  if (Array.isArray(spec.children)) return renderBox(spec, renderOutputs);
   const root = document.createElement('div');
   root.className = 'widget';
   const form = document.createElement('form');
@@ -94,6 +96,23 @@ export function renderWidget(spec, renderOutputs) {
     }
     renderOutputs(outputs, next.outputs ?? []);
     return true;
+  };
+  return root;
+}
+
+/**
+ * VBox/HBox: the children in a column or a row, each a widget of its own (its changes go under its
+ * own id). The kernel answers a child's change with the whole box; each child takes its part in
+ * place, and a box whose children came, went or changed kind is built anew.
+ */
+function renderBox(spec, renderOutputs) {
+  const root = document.createElement('div');
+  root.className = `widget widget-box widget-box-${spec.box === 'row' ? 'row' : 'column'}`;
+  const children = spec.children.map((child) => renderWidget(child, renderOutputs));
+  root.append(...children);
+  root.updateInPlace = (next) => {
+    if (!next || next.id !== spec.id || !Array.isArray(next.children) || next.children.length !== children.length) return false;
+    return next.children.every((child, index) => children[index].updateInPlace(child));
   };
   return root;
 }
