@@ -30,7 +30,9 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser)
         await page.FillAsync("#username", "teacher");
         await page.FillAsync("#password", "correct horse battery");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/");
+        // Signed in once the redirect commits; the next steps wait for what they need. (Waiting for
+        // the home page's load event as well timed out once under the full suite's parallel load.)
+        await page.WaitForURLAsync("**/", new() { WaitUntil = WaitUntilState.Commit });
 
         // The console: health without a GPU here, kernels not part of this build, a backup on demand.
         await page.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
