@@ -190,4 +190,28 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await EditorSession.WaitReadyAsync(page);
         Assert.Equal("trained 2", await Cell(page, 0).Locator(".widget-box-row .widget-static-text").TextContentAsync());
     }
+
+    [BrowserFact]
+    public async Task A_number_box_and_a_textarea_drive_the_function()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Inputs", new
+        {
+            type = "code",
+            source = "import ipywidgets as widgets\nwidgets.interact(lambda prompt='Once', steps=3: print(repr(prompt), steps),\n" +
+                     "    prompt=widgets.Textarea('Once', rows=3), steps=widgets.BoundedIntText(value=3, min=1, max=9));",
+        });
+        var page = await session.OpenAsync(id);
+        await RunSelectedCellAsync(page);
+        await WaitShownAsync(page, "'Once' 3\n");
+        await Cell(page, 0).Locator(".widget-text textarea").FillAsync("Once\nupon");
+        await WaitShownAsync(page, "'Once\\nupon' 3\n");
+        await Cell(page, 0).Locator(".widget-number input[type=number]").FillAsync("7");
+        await WaitShownAsync(page, "'Once\\nupon' 7\n");
+        await Screenshots.SaveAsync(page, "editor-widget-inputs");
+        // Out of range: the box says so itself and nothing is sent.
+        await Cell(page, 0).Locator(".widget-number input[type=number]").FillAsync("70");
+        await Task.Delay(500);
+        Assert.Equal("'Once\\nupon' 7\n", await ShownAsync(page));
+    }
 }

@@ -27,7 +27,7 @@ class Button(Shown):
 
     def on_click(self, handler, remove=False):
         if remove:
-            self._handlers = [h for h in self._handlers if h is not handler]
+            self._handlers = [h for h in self._handlers if h != handler]  # == : bound methods are new objects each time
         else:
             self._handlers.append(handler)
 

@@ -111,7 +111,8 @@ class ValueWidget(Shown):
         self._observers.append((handler, wanted))
 
     def unobserve(self, handler, names=None, type="change"):  # noqa: A002
-        self._observers = [(h, n) for h, n in self._observers if h is not handler]
+        # ==, not `is`: each `obj.method` is a new bound method, equal to the one given to observe().
+        self._observers = [(h, n) for h, n in self._observers if h != handler]
 
     def spec(self, name):
         return {"name": name, "kind": self.kind, "description": self.description or name, "value": self.value}

@@ -227,8 +227,23 @@ function buildControl(control, changed) {
     label.append(input);
     return { element: label, input, show };
   }
-  const input = document.createElement('input');
-  input.type = 'text';
+  if (control.kind === 'number') {
+    // IntText, FloatText and their Bounded kinds: sent when the box holds a number in range.
+    const input = document.createElement('input');
+    input.type = 'number';
+    input.step = control.step == null ? (control.integer ? '1' : 'any') : String(control.step);
+    if (control.min != null) input.min = String(control.min);
+    if (control.max != null) input.max = String(control.max);
+    const show = (value) => { input.value = String(value); };
+    show(control.value);
+    input.addEventListener('input', () => { if (input.value !== '' && input.checkValidity()) changed(name, Number(input.value)); });
+    label.append(input);
+    return { element: label, input, show };
+  }
+  // Text, and Textarea (multiline) for longer prompts.
+  const input = document.createElement(control.multiline ? 'textarea' : 'input');
+  if (control.multiline) input.rows = control.rows ?? 3;
+  else input.type = 'text';
   input.spellcheck = false;
   const show = (value) => { input.value = String(value ?? ''); };
   show(control.value);
