@@ -100,4 +100,50 @@ public sealed class ProgressWidgetTests
         var refused = await KernelSession.PostEventsAsync(session.Http, $"/api/widgets/{id}", new { notebookId = session.NotebookId, values = new { value = 3 } });
         Assert.Equal("IntProgress is set from code, not from the page", (string?)refused.Error!["evalue"]);
     }
+
+    [Fact]
+    public async Task A_bar_shown_inside_an_output_or_a_click_handler_moves_there_live_and_ends_there_complete()
+    {
+        await using var session = await KernelSession.StartAsync();
+        // A bar inside an Output is not on the page under its own id: the Output carries it.
+        var inOutput = await session.RunAsync("""
+            import time
+            import ipywidgets as widgets
+            from tqdm.notebook import tqdm
+            out = widgets.Output()
+            display(out)
+            with out:
+                print("training")
+                for step in tqdm(range(6), desc="epoch"):
+                    time.sleep(0.06)
+            """);
+        Assert.Equal("ok", inOutput.Status);
+        var outId = (string)inOutput.Displays.Single()["displayId"]!;
+        var carried = Updates(inOutput).Where(u => (string?)u["displayId"] == outId)
+            .Select(u => u["data"]![WidgetMime]!["outputs"]!.AsArray().FirstOrDefault(o => o!["data"]?[WidgetMime] is not null))
+            .Where(bar => bar is not null).Select(bar => Control(bar!.AsObject())).ToList();
+        Assert.Contains(carried, bar => (double)bar["value"]! is > 0 and < 6); // while the block ran
+        Assert.Equal(("epoch: 100%", "success"), ((string)carried[^1]["description"]!, (string)carried[^1]["barStyle"]!));
+
+        // A bar a click handler shows moves under the button while the handler runs.
+        var button = await session.RunAsync("""
+            bar = widgets.IntProgress(max=4, description="steps")
+            def train(_):
+                display(bar)
+                for i in range(5):
+                    bar.value = i
+                    time.sleep(0.12)
+            go = widgets.Button(description="Train")
+            go.on_click(train)
+            go
+            """);
+        var buttonId = (string)button.Displays.Single()["displayId"]!;
+        var pressed = await KernelSession.PostEventsAsync(session.Http, $"/api/widgets/{buttonId}", new { notebookId = session.NotebookId, values = new { presses = 1 } });
+        Assert.Equal("ok", pressed.Status);
+        var underButton = Updates(pressed).Where(u => (string?)u["displayId"] == buttonId)
+            .Select(u => u["data"]![WidgetMime]!["outputs"]!.AsArray().FirstOrDefault())
+            .Where(bar => bar is not null).Select(bar => (int)Control(bar!.AsObject())["value"]!).ToList();
+        Assert.Contains(underButton, value => value is > 0 and < 4);
+        Assert.Equal(4, underButton[^1]);
+    }
 }

@@ -49,10 +49,13 @@ class _Stream(io.TextIOBase):
 
 
 class Capture:
-    """What a capture kept, in order: ("stdout"|"stderr", text), ("display", RichOutput), ("error", …)."""
+    """What a capture kept, in order: ("stdout"|"stderr", text), ("display", RichOutput), ("error", …).
+    owner: the widget whose outputs these become (an Output, a button, interact); a widget shown
+    inside it is not on the page under its own display id, so its changes must refresh the owner."""
 
-    def __init__(self, stdout=True, stderr=True, display=True):
+    def __init__(self, stdout=True, stderr=True, display=True, owner=None):
         self._wanted = {"stdout": stdout, "stderr": stderr, "display": display}
+        self._owner = owner
         self.items = []
 
     def _add_text(self, name, text):
@@ -65,7 +68,10 @@ class Capture:
         if kind == "clear_output":
             self.items.clear()
         else:
-            self.items.append(("display", RichOutput(payload.get("data", {}), payload.get("metadata", {}))))
+            data = payload.get("data", {})
+            self.items.append(("display", RichOutput(data, payload.get("metadata", {}))))
+            if self._owner is not None:
+                sys.modules["appliance_widgets"].contain(data, self._owner)
 
     def text(self, name):
         return "".join(text for kind, text in self.items if kind == name)
@@ -111,8 +117,8 @@ class Capture:
         return False
 
 
-def capturing(stdout=True, stderr=True, display=True):
-    return Capture(stdout, stderr, display)
+def capturing(stdout=True, stderr=True, display=True, owner=None):
+    return Capture(stdout, stderr, display, owner)
 
 
 class CapturedIO:

@@ -54,8 +54,8 @@ class _LiveCapture(Capture):
     """Output's capture: shows its owner's content so far every _LIVE_UPDATE_SECONDS while it runs."""
 
     def __init__(self, owner):
-        super().__init__()
-        self._owner, self._shown_at, self.cleared, self.trimmed, self._chars = owner, time.monotonic(), False, False, 0
+        super().__init__(owner=owner)
+        self._shown_at, self.cleared, self.trimmed, self._chars = time.monotonic(), False, False, 0
 
     def _add_text(self, name, text):
         super()._add_text(name, text)
@@ -134,8 +134,18 @@ class Output(Shown):
 
     def _show_with(self, capture):
         saved, self.outputs = self.outputs, self._merged(capture)
-        self.update()
-        self.outputs = saved
+        try:
+            super().update()
+        finally:
+            self.outputs = saved
+
+    def update(self):
+        # Inside `with out:` what the block has sent so far is part of it (a progress bar shown
+        # in the block refreshes the Output while the block still runs).
+        if self._captures:
+            self._show_with(self._captures[-1])
+        else:
+            super().update()
 
     def clear_output(self, wait=False):
         self.outputs, self._trimmed = [], False

@@ -42,6 +42,51 @@ def refresh(widget):
         box.update()
 
 
+def contain(data, container):
+    """A display went into container's outputs: when it is a widget, the widget's changes refresh
+    the container from now on (the page has it only there)."""
+    spec = data.get(WIDGET_MIME) if isinstance(data, dict) else None
+    widget = _live.get(spec.get("id")) if isinstance(spec, dict) else None
+    if widget is not None and widget is not container:
+        boxes = widget.__dict__.setdefault("boxes", [])
+        if container not in boxes:
+            boxes.append(container)
+
+
+def _refresh_running(widget):
+    """refresh(), and while the widget's own code runs (a click handler, an observer, interact's
+    function), with what that code has shown so far: a progress bar it displayed moves live."""
+    running = getattr(widget, "running", None)
+    if running is None:
+        refresh(widget)
+        return
+    saved, widget.outputs = widget.outputs, running.notebook_outputs()
+    try:
+        refresh(widget)
+    finally:
+        widget.outputs = saved
+
+
+_bundling = set()  # ids of widgets being serialised: a widget shown inside itself must not recurse
+
+
+def current(outputs):
+    """outputs with each widget among them as it is now, not as it was when it was displayed."""
+    result = []
+    for output in outputs:
+        spec = output.get("data", {}).get(WIDGET_MIME) if output.get("output_type") == "display_data" else None
+        widget = _live.get(spec.get("id")) if isinstance(spec, dict) else None
+        if widget is None or widget.id in _bundling:
+            result.append(output)
+            continue
+        _bundling.add(widget.id)
+        try:
+            result.append(dict(output, data=widget.bundle()))
+        finally:
+            _bundling.discard(widget.id)
+    return result
+
+
 class Shown:
     """A widget displayed on its own (display(w), or a cell's last value): one output of WIDGET_MIME
     under its own display id, which update() replaces wherever the notebook shows it."""
@@ -49,12 +94,18 @@ class Shown:
     id = None
     outputs = ()
     alone = False  # shown under its own display id (not only inside a box)
+    running = None  # while its own code runs (run_handlers): the capture of what that code shows
 
     def controls(self):
         return []
 
     def bundle(self):
-        return {WIDGET_MIME: {"id": self.id, "manual": False, "controls": self.controls(), "outputs": list(self.outputs)},
+        _bundling.add(self.id)
+        try:
+            outputs = current(self.outputs)
+        finally:
+            _bundling.discard(self.id)
+        return {WIDGET_MIME: {"id": self.id, "manual": False, "controls": self.controls(), "outputs": outputs},
                 "text/plain": repr(self)}
 
     def _ipython_display_(self):
@@ -67,18 +118,22 @@ class Shown:
     def update(self):
         """Replaces the shown widget wherever the notebook shows it."""
         if self.id is not None:
-            refresh(self)
+            _refresh_running(self)
 
     def run_handlers(self, handlers, *arguments):
         """Calls the handlers; what they print or show (outside an Output) goes under the widget."""
         from appliance_capture import capturing
-        with capturing() as captured:
-            for handler in handlers:
-                try:
-                    handler(*arguments)
-                except Exception:
-                    captured.error(*sys.exc_info())
-            _display().flush_figures()
+        with capturing(owner=self) as captured:
+            self.running = captured
+            try:
+                for handler in handlers:
+                    try:
+                        handler(*arguments)
+                    except Exception:
+                        captured.error(*sys.exc_info())
+                _display().flush_figures()
+            finally:
+                self.running = None
         self.outputs = captured.notebook_outputs()
 
 
@@ -296,24 +351,35 @@ class Interaction:
         """Calls the function with the controls' values; its prints, displays, figures, value or error
         become this interaction's outputs."""
         from appliance_capture import capturing
-        with capturing() as captured:
+        with capturing(owner=self) as captured:
+            self.running = captured
             try:
                 self.result = self.function(**self.kwargs)
                 if self.result is not None:
                     _display().display_value(self.result)
             except Exception:
                 captured.error(*sys.exc_info())
+            finally:
+                self.running = None
             # Figures f drew without plt.show() belong to its output too (as ipywidgets shows them).
             _display().flush_figures()
         self.outputs = captured.notebook_outputs()
 
     def bundle(self):
         controls = [control.spec(name) for name, control in self.controls.items() if not isinstance(control, fixed)]
-        return {WIDGET_MIME: {"id": self.id, "manual": self.manual, "controls": controls, "outputs": self.outputs},
+        _bundling.add(self.id)
+        try:
+            outputs = current(self.outputs)
+        finally:
+            _bundling.discard(self.id)
+        return {WIDGET_MIME: {"id": self.id, "manual": self.manual, "controls": controls, "outputs": outputs},
                 "text/plain": "interactive(%s)" % ", ".join("%s=%r" % (name, value) for name, value in self.kwargs.items())}
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.bundle()
+
+    def update(self):
+        _refresh_running(self)
 
     def receive(self, values):
         from appliance_magics import MagicError
