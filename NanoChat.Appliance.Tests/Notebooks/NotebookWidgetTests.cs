@@ -214,4 +214,26 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await Task.Delay(500);
         Assert.Equal("'Once\\nupon' 7\n", await ShownAsync(page));
     }
+
+    [BrowserFact]
+    public async Task A_train_button_shows_a_tqdm_bar_in_an_output_that_fills_and_turns_green()
+    {
+        await using var session = await EditorSession.StartAsync(browser, withKernel: true);
+        var id = await session.CreateNotebookAsync("Train button", new
+        {
+            type = "code",
+            source = "import time\nimport ipywidgets as widgets\nfrom tqdm.notebook import tqdm\nout = widgets.Output()\ngo = widgets.Button(description='Train')\n" +
+                     "def train(_):\n    with out:\n        out.clear_output()\n        for step in tqdm(range(20), desc='epoch'):\n            time.sleep(0.05)\n        print('trained')\n" +
+                     "go.on_click(train)\nwidgets.VBox([go, out])",
+        });
+        var page = await session.OpenAsync(id);
+        await RunSelectedCellAsync(page);
+        await Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Train" }).ClickAsync();
+        // Inside the Output, in the box: between the ends while training, then complete and green.
+        await page.WaitForFunctionAsync("() => { const bar = document.querySelector('.widget-box .widget-outputs .widget-progress progress'); return bar && bar.value > 0 && bar.value < 20; }", null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('.widget-box .widget-outputs .widget-progress progress')?.dataset.style === 'success'", null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('.widget-box .widget-outputs .output-stdout')?.textContent === 'trained\\n'", null, new() { Timeout = 30_000 });
+        Assert.Equal("epoch: 100%", await Cell(page, 0).Locator(".widget-outputs .widget-progress .widget-label").TextContentAsync());
+        await Screenshots.SaveAsync(page, "editor-widget-train-button");
+    }
 }
