@@ -19,8 +19,9 @@ MESSAGE = b"x = 1\n" * 20
 
 def echo(path):
     server = socket.socket(socket.AF_UNIX)
-    server.bind(path)
+    server.bind(path + ".new")
     server.listen(1)
+    os.rename(path + ".new", path)  # the path appears only once connecting to it works
     connection, _ = server.accept()
     while data := connection.recv(4096):
         connection.sendall(data)
@@ -52,12 +53,13 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         path, port_file = os.path.join(folder, "echo.sock"), os.path.join(folder, "port")
         children = [subprocess.Popen([sys.executable, __file__, "echo", path])]
-        wait_for(path)
-        children.append(subprocess.Popen([sys.executable, __file__, "relay", path, port_file]))
-        wait_for(port_file)
-        client = socket.create_connection(("127.0.0.1", int(open(port_file).read())))
-        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client = None
         try:
+            wait_for(path)
+            children.append(subprocess.Popen([sys.executable, __file__, "relay", path, port_file]))
+            wait_for(port_file)
+            client = socket.create_connection(("127.0.0.1", int(open(port_file).read())))
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             samples = []
             for i in range(60):
                 time.sleep(0.25)
@@ -70,9 +72,14 @@ def main():
                     samples.append((time.perf_counter_ns() - started) / 1e3)
             report("relay_three_processes_after_pause", samples, "us")
         finally:
-            client.close()
+            # A child left behind would hold run.sh's output pipe open, and run.sh would never end.
+            if client is not None:
+                client.close()
             for child in children:
-                child.wait(5)
+                try:
+                    child.wait(5)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
 
 if __name__ == "__main__":
