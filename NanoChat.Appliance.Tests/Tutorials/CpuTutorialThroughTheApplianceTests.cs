@@ -23,8 +23,8 @@ public sealed class KernelFactAttribute : FactAttribute
 /// <summary>
 /// The issue's end-to-end test: a student opens the CPU tutorial from the catalog and runs every code
 /// cell through the real execute route and real kernel; every cell must finish without an error, the
-/// loss plot must arrive as an image, the sampling controls must write again when moved, and the
-/// checkpoint must be saved. Budget: 10 minutes on CI.
+/// training's progress bar must end complete, the loss plot must arrive as an image, the sampling
+/// controls must write again when moved, and the checkpoint must be saved. Budget: 10 minutes on CI.
 /// </summary>
 [Collection(NanoChat.Appliance.Tests.Kernels.PythonKernelCollection.Name)]
 public sealed class CpuTutorialThroughTheApplianceTests
@@ -41,6 +41,8 @@ public sealed class CpuTutorialThroughTheApplianceTests
         var stdout = new StringBuilder();
         var images = 0;
         JsonNode? controls = null;
+        JsonNode? trainingBar = null;
+        static IEnumerable<string> Kinds(JsonNode widget) => widget["controls"]!.AsArray().Select(control => control!["kind"]!.GetValue<string>());
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         foreach (var cell in notebook["cells"]!.AsArray().Where(cell => cell!["type"]!.GetValue<string>() == "code"))
         {
@@ -62,7 +64,12 @@ public sealed class CpuTutorialThroughTheApplianceTests
                         break;
                     case "display":
                         images += data["data"]?["image/png"] is null ? 0 : 1;
-                        controls ??= data["data"]?["application/vnd.nanochat.widget+json"];
+                        if (data["data"]?["application/vnd.nanochat.widget+json"] is { } widget && Kinds(widget).Contains("slider"))
+                            controls ??= widget;
+                        break;
+                    case "update_display":
+                        if (data["data"]?["application/vnd.nanochat.widget+json"] is { } bar && Kinds(bar).SequenceEqual(["progress"]))
+                            trainingBar = bar["controls"]![0];
                         break;
                     case "error":
                         Assert.Fail($"cell {cell["id"]} raised {data.ToJsonString()}\n--- source ---\n{request.code}");
@@ -88,6 +95,9 @@ public sealed class CpuTutorialThroughTheApplianceTests
             Assert.Equal("Attention ".Length + 40 + 1, Written(update).Length); // the prompt, 40 new characters, print's newline
             Assert.NotEqual(Written(controls), Written(update));
         }
+        // The training loop's progress bar (tqdm.auto, a widget here) ended complete.
+        Assert.NotNull(trainingBar);
+        Assert.Equal(("success", 801.0), (trainingBar["barStyle"]!.GetValue<string>(), trainingBar["value"]!.GetValue<double>()));
         var text = stdout.ToString();
         Assert.Contains("step  800 | train loss", text, StringComparison.Ordinal);
         Assert.Contains("saved checkpoints", text, StringComparison.Ordinal);
