@@ -23,7 +23,7 @@ public sealed class IpynbBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.FillAsync("#username", "iris");
         await page.FillAsync("#password", "correct horse battery");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await page.GotoAsync($"/projects/{projectId}");
         return (page, projectId);
     }

@@ -84,7 +84,9 @@ public sealed class EditorSession : IAsyncDisposable
         await page.FillAsync("#username", User.Username);
         await page.FillAsync("#password", Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync($"**/notebooks/{notebookId}");
+        // Signed in once the redirect commits; WaitReadyAsync then waits for the notebook itself. (Waiting
+        // for the load event here timed out at 15 s now and then under the full suite's parallel load.)
+        await page.WaitForURLAsync($"**/notebooks/{notebookId}", new() { WaitUntil = WaitUntilState.Commit });
         await WaitReadyAsync(page);
         return page;
     }

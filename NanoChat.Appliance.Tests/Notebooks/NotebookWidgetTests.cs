@@ -24,13 +24,19 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
     private static Task WaitShownAsync(IPage page, string text) =>
         page.WaitForFunctionAsync("text => document.querySelector('.widget-outputs .output-stdout')?.textContent === text", text, new() { Timeout = 30_000 });
 
+    private static async Task<IPage> OpenAndRunAsync(EditorSession session, string name, string source)
+    {
+        var id = await session.CreateNotebookAsync(name, new { type = "code", source });
+        var page = await session.OpenAsync(id);
+        await RunSelectedCellAsync(page);
+        return page;
+    }
+
     [BrowserFact]
     public async Task Controls_rerun_the_function_in_place_and_the_last_state_is_saved()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Sampling", new { type = "code", source = Source });
-        var page = await session.OpenAsync(id);
-        await RunSelectedCellAsync(page);
+        var page = await OpenAndRunAsync(session, "Sampling", Source);
         await WaitShownAsync(page, "Once|1.0|3|greedy\n");
         Assert.Equal(["temperature", "top_k", "mode", "prompt"], await Cell(page, 0).Locator(".widget-label").AllTextContentsAsync());
 
@@ -64,9 +70,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
     public async Task Interact_manual_runs_only_when_run_is_pressed()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Manual", new { type = "code", source = "from ipywidgets import interact_manual\ninteract_manual(lambda steps=5: print('trained', steps), steps=(1, 9));" });
-        var page = await session.OpenAsync(id);
-        await RunSelectedCellAsync(page);
+        var page = await OpenAndRunAsync(session, "Manual", "from ipywidgets import interact_manual\ninteract_manual(lambda steps=5: print('trained', steps), steps=(1, 9));");
         var slider = Cell(page, 0).Locator(".widget-slider input");
         await slider.EvaluateAsync("s => { s.value = '7'; s.dispatchEvent(new Event('input', { bubbles: true })); }");
         await Task.Delay(500);
@@ -79,9 +83,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
     public async Task Radio_buttons_are_a_group_of_radios_that_drive_the_function()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Radio", new { type = "code", source = "from ipywidgets import interact, RadioButtons\ninteract(lambda size='small': print('size', size), size=RadioButtons(options=['small', 'medium', 'large'], description='Model'));" });
-        var page = await session.OpenAsync(id);
-        await RunSelectedCellAsync(page);
+        var page = await OpenAndRunAsync(session, "Radio", "from ipywidgets import interact, RadioButtons\ninteract(lambda size='small': print('size', size), size=RadioButtons(options=['small', 'medium', 'large'], description='Model'));");
         await WaitShownAsync(page, "size small\n");
         var group = Cell(page, 0).GetByRole(AriaRole.Group, new() { Name = "Model" });
         Assert.Equal(3, await group.GetByRole(AriaRole.Radio).CountAsync());
@@ -160,15 +162,10 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
     public async Task An_hbox_puts_its_widgets_side_by_side_in_one_output_that_a_button_updates()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Controls", new
-        {
-            type = "code",
-            source = "import ipywidgets as widgets\nstatus = widgets.Label('idle')\nruns = []\ndef train(button):\n    runs.append(1)\n    status.value = f'trained {len(runs)}'\n" +
-                     "go = widgets.Button(description='Train')\ngo.on_click(train)\nsteps = widgets.IntSlider(value=50, max=100, description='steps')\n" +
-                     "widgets.VBox([widgets.HBox([go, widgets.Button(description='Stop'), status]), steps])",
-        });
-        var page = await session.OpenAsync(id);
-        await RunSelectedCellAsync(page);
+        var page = await OpenAndRunAsync(session, "Controls",
+            "import ipywidgets as widgets\nstatus = widgets.Label('idle')\nruns = []\ndef train(button):\n    runs.append(1)\n    status.value = f'trained {len(runs)}'\n" +
+            "go = widgets.Button(description='Train')\ngo.on_click(train)\nsteps = widgets.IntSlider(value=50, max=100, description='steps')\n" +
+            "widgets.VBox([widgets.HBox([go, widgets.Button(description='Stop'), status]), steps])");
         Assert.Equal(1, await Cell(page, 0).Locator(".output-rich").CountAsync());
         var train = Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Train" });
         var stop = Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Stop" });
@@ -195,14 +192,9 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
     public async Task A_number_box_and_a_textarea_drive_the_function()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Inputs", new
-        {
-            type = "code",
-            source = "import ipywidgets as widgets\nwidgets.interact(lambda prompt='Once', steps=3: print(repr(prompt), steps),\n" +
-                     "    prompt=widgets.Textarea('Once', rows=3), steps=widgets.BoundedIntText(value=3, min=1, max=9));",
-        });
-        var page = await session.OpenAsync(id);
-        await RunSelectedCellAsync(page);
+        var page = await OpenAndRunAsync(session, "Inputs",
+            "import ipywidgets as widgets\nwidgets.interact(lambda prompt='Once', steps=3: print(repr(prompt), steps),\n" +
+            "    prompt=widgets.Textarea('Once', rows=3), steps=widgets.BoundedIntText(value=3, min=1, max=9));");
         await WaitShownAsync(page, "'Once' 3\n");
         await Cell(page, 0).Locator(".widget-text textarea").FillAsync("Once\nupon");
         await WaitShownAsync(page, "'Once\\nupon' 3\n");
@@ -219,15 +211,10 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
     public async Task A_train_button_shows_a_tqdm_bar_in_an_output_that_fills_and_turns_green()
     {
         await using var session = await EditorSession.StartAsync(browser, withKernel: true);
-        var id = await session.CreateNotebookAsync("Train button", new
-        {
-            type = "code",
-            source = "import time\nimport ipywidgets as widgets\nfrom tqdm.notebook import tqdm\nout = widgets.Output()\ngo = widgets.Button(description='Train')\n" +
-                     "def train(_):\n    with out:\n        out.clear_output()\n        for step in tqdm(range(20), desc='epoch'):\n            time.sleep(0.05)\n        print('trained')\n" +
-                     "go.on_click(train)\nwidgets.VBox([go, out])",
-        });
-        var page = await session.OpenAsync(id);
-        await RunSelectedCellAsync(page);
+        var page = await OpenAndRunAsync(session, "Train button",
+            "import time\nimport ipywidgets as widgets\nfrom tqdm.notebook import tqdm\nout = widgets.Output()\ngo = widgets.Button(description='Train')\n" +
+            "def train(_):\n    with out:\n        out.clear_output()\n        for step in tqdm(range(20), desc='epoch'):\n            time.sleep(0.05)\n        print('trained')\n" +
+            "go.on_click(train)\nwidgets.VBox([go, out])");
         await Cell(page, 0).GetByRole(AriaRole.Button, new() { Name = "Train" }).ClickAsync();
         // Inside the Output, in the box: between the ends while training, then complete and green.
         await page.WaitForFunctionAsync("() => { const bar = document.querySelector('.widget-box .widget-outputs .widget-progress progress'); return bar && bar.value > 0 && bar.value < 20; }", null, new() { Timeout = 30_000 });

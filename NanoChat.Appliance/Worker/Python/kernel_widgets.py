@@ -70,8 +70,16 @@ def _refresh_running(widget):
 _bundling = set()  # ids of widgets being serialised: a widget shown inside itself must not recurse
 
 
-def current(outputs):
-    """outputs with each widget among them as it is now, not as it was when it was displayed."""
+def outputs_now(widget):
+    """widget.outputs with each widget among them as it is now, not as it was when displayed."""
+    _bundling.add(widget.id)
+    try:
+        return _current(widget.outputs)
+    finally:
+        _bundling.discard(widget.id)
+
+
+def _current(outputs):
     result = []
     for output in outputs:
         spec = output.get("data", {}).get(WIDGET_MIME) if output.get("output_type") == "display_data" else None
@@ -100,12 +108,7 @@ class Shown:
         return []
 
     def bundle(self):
-        _bundling.add(self.id)
-        try:
-            outputs = current(self.outputs)
-        finally:
-            _bundling.discard(self.id)
-        return {WIDGET_MIME: {"id": self.id, "manual": False, "controls": self.controls(), "outputs": outputs},
+        return {WIDGET_MIME: {"id": self.id, "manual": False, "controls": self.controls(), "outputs": outputs_now(self)},
                 "text/plain": repr(self)}
 
     def _ipython_display_(self):
@@ -367,12 +370,7 @@ class Interaction:
 
     def bundle(self):
         controls = [control.spec(name) for name, control in self.controls.items() if not isinstance(control, fixed)]
-        _bundling.add(self.id)
-        try:
-            outputs = current(self.outputs)
-        finally:
-            _bundling.discard(self.id)
-        return {WIDGET_MIME: {"id": self.id, "manual": self.manual, "controls": controls, "outputs": outputs},
+        return {WIDGET_MIME: {"id": self.id, "manual": self.manual, "controls": controls, "outputs": outputs_now(self)},
                 "text/plain": "interactive(%s)" % ", ".join("%s=%r" % (name, value) for name, value in self.kwargs.items())}
 
     def _repr_mimebundle_(self, include=None, exclude=None):
