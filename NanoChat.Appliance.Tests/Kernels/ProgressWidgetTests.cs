@@ -80,6 +80,10 @@ public sealed class ProgressWidgetTests
         Assert.Equal("1000000", styled.Result); // clamped to max, as in ipywidgets
         Assert.Equal((1_000_000, "success"), ((int)Control(Updates(styled)[^1])["value"]!, (string)Control(Updates(styled)[^1])["barStyle"]!));
 
+        // Held at its end, a bar is sent once, not at every set (nor every 0.1 s while nothing changes).
+        var held = await session.RunAsync("for _ in range(100_000):\n    bar.value = bar.max");
+        Assert.Empty(Updates(held));
+
         var labels = await session.RunAsync("""
             status = widgets.Label("epoch 1")
             loss = widgets.HTML("<b>loss</b> 3.2")

@@ -29,7 +29,7 @@ class _Progress(ValueWidget):
         self.text = None     # shown beside the bar instead of the percentage (tqdm's count and rate)
         self.hidden = False  # a closed tqdm bar with leave=False
         self.plain = None    # text/plain instead of the repr (tqdm's text bar)
-        self._sent_at = 0.0
+        self._sent_at, self._sent = 0.0, None
         super().__init__(self.clamp(value), description)
 
     def clamp(self, value):
@@ -56,20 +56,28 @@ class _Progress(ValueWidget):
     def receive(self, values):
         raise ValueError("%s is set from code, not from the page" % type(self).__name__)
 
+    def _shown(self):
+        """What the page draws of this bar: an update that changes none of it is not sent."""
+        return (self.value, self.min, self.max, self.description, self.text, self._bar_style, self.hidden, self.plain)
+
     def _ipython_display_(self):
-        self._sent_at = time.monotonic()  # the page has this value now
+        self._sent_at, self._sent = time.monotonic(), self._shown()  # the page has this now
         super()._ipython_display_()
 
     def update(self, now=False):
         if self.id is None:
             return
         clock = time.monotonic()
-        if now or clock - self._sent_at >= _MIN_INTERVAL or self.value >= self.max:
-            self._sent_at = clock
-            _unsent.pop(id(self), None)
-            super().update()
-        else:
+        # The end of the range goes out at once (a bar must not sit at 99% while the cell goes on).
+        if not (now or self.value >= self.max or clock - self._sent_at >= _MIN_INTERVAL):
             _unsent[id(self)] = self
+            return
+        _unsent.pop(id(self), None)
+        shown = self._shown()
+        if shown == self._sent:  # e.g. a bar held at its end: sent once, not at every set
+            return
+        self._sent_at, self._sent = clock, shown
+        super().update()
 
     def __repr__(self):
         return self.plain or "%s(value=%r, min=%r, max=%r)" % (type(self).__name__, self.value, self.min, self.max)
