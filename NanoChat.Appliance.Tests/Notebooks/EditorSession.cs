@@ -97,6 +97,14 @@ public sealed class EditorSession : IAsyncDisposable
     public static Task WaitSavedAsync(IPage page) =>
         page.WaitForSelectorAsync("#save-state[data-state='saved']");
 
+    /// <summary>Once the notebook is saved, reloads the page and waits for it: what a student sees on coming back.</summary>
+    public static async Task ReloadWhenSavedAsync(IPage page)
+    {
+        await WaitSavedAsync(page);
+        await page.ReloadAsync();
+        await WaitReadyAsync(page);
+    }
+
     /// <summary>The index-th cell of the open notebook.</summary>
     public static ILocator Cell(IPage page, int index) => page.Locator(".cell").Nth(index);
 

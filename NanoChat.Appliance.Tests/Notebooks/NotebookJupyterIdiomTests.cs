@@ -44,9 +44,7 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
         await AssertLatestStateAsync();
         await Screenshots.SaveAsync(page, "editor-clear-output");
 
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         await AssertLatestStateAsync();
     }
 
@@ -76,9 +74,7 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
         Assert.Equal(0, await page.Locator(".output-input").CountAsync());
         Assert.Equal(2, await page.Locator(".cell").CountAsync());
 
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         Assert.EndsWith("Your name? ddAda\nhello ddAda\n", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
         Assert.Equal(0, await page.Locator(".output-input").CountAsync());
     }
@@ -116,9 +112,7 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
         await Cell(page, 1).Locator(".cm-content").ClickAsync();
         await ClickRunAsync(page);
         await page.WaitForFunctionAsync("() => document.querySelectorAll('.cell')[1].querySelector('.output-stdout')?.textContent === 'solved\\n'");
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         Assert.Contains("# %load solution.py", await Cell(page, 1).Locator(".cm-content").InnerTextAsync(), StringComparison.Ordinal);
     }
 
@@ -167,9 +161,7 @@ public sealed class NotebookJupyterIdiomTests(BrowserFixture browser)
         Assert.Equal("'data loaded'", await Cell(page, 0).Locator(".output-result").TextContentAsync());
         Assert.Equal(0, await Cell(page, 1).Locator(".output").CountAsync());
 
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         Assert.Equal("'data loaded'", await Cell(page, 0).Locator(".output-result").TextContentAsync());
     }
 }

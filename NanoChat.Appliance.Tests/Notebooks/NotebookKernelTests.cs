@@ -137,9 +137,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await Screenshots.SaveAsync(page, "editor-run");
 
         // Outputs are stored with the notebook and shown after a reload.
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         Assert.Contains("step 5", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
         Assert.Equal("42", await Cell(page, 1).Locator(".output-result").TextContentAsync());
         Assert.Contains("ZeroDivisionError", await Cell(page, 2).Locator(".output-error").TextContentAsync());

@@ -53,9 +53,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await WaitShownAsync(page, "Hello|0.3|3|sampled\n");
         Assert.Equal("[1]", await Cell(page, 0).Locator(".prompt").TextContentAsync()); // changes are not numbered
 
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         Assert.Equal("Hello|0.3|3|sampled\n", await ShownAsync(page));
         Assert.Equal("0.3", await Cell(page, 0).Locator(".widget-slider input").First.InputValueAsync());
 
@@ -122,9 +120,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         Assert.Equal(0, await Cell(page, 1).Locator(".output-stdout").CountAsync());
         await Screenshots.SaveAsync(page, "editor-widget-button-output");
 
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         Assert.Equal("sample 1\nsample 2\nfrom the second cell\n", await Cell(page, 0).Locator(".widget-outputs .output-stdout").Last.TextContentAsync());
     }
 
@@ -151,9 +147,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         Assert.Equal("done", await Cell(page, 0).Locator(".widget-static .widget-static-text").TextContentAsync());
         await Screenshots.SaveAsync(page, "editor-widget-progress");
 
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         Assert.Equal("success", await Cell(page, 0).Locator(".widget-progress progress").GetAttributeAsync("data-style"));
         Assert.Equal("done", await Cell(page, 0).Locator(".widget-static .widget-static-text").TextContentAsync());
     }
@@ -182,9 +176,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await page.WaitForFunctionAsync("() => document.querySelector('.widget-static-text')?.textContent === 'trained 2'", null, new() { Timeout = 30_000 });
         await Screenshots.SaveAsync(page, "editor-widget-boxes");
 
-        await EditorSession.WaitSavedAsync(page);
-        await page.ReloadAsync();
-        await EditorSession.WaitReadyAsync(page);
+        await EditorSession.ReloadWhenSavedAsync(page);
         Assert.Equal("trained 2", await Cell(page, 0).Locator(".widget-box-row .widget-static-text").TextContentAsync());
     }
 
