@@ -31,14 +31,25 @@ else
     APP="$OUT/published/NanoChat.Appliance"
 fi
 
+# Something else answering on the port would be measured instead of the appliance (it happened).
+if curl -sS -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null; then
+    echo "port $PORT is taken by another server: stop it, or run with PORT=<a free port>" >&2
+    exit 1
+fi
 DATA=$(mktemp -d /tmp/nanochat-bench-XXXXXX)
 $APP serve --data "$DATA" --urls "http://127.0.0.1:$PORT" --python /usr/bin/python3 >"$OUT/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    kill -0 $SERVER 2>/dev/null || break
     sleep 0.1
 done
+if ! kill -0 $SERVER 2>/dev/null || ! curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+    echo "the appliance did not come up; its log:" >&2
+    tail -20 "$OUT/serve.log" >&2
+    exit 1
+fi
 
 RESULTS="$OUT/results.txt"
 {
@@ -48,7 +59,7 @@ RESULTS="$OUT/results.txt"
     kill $SERVER; wait $SERVER 2>/dev/null || true
     echo "## the machine's floor: three processes relaying one message after a pause"
     /usr/bin/python3 "$HERE/relay_floor.py"
-    [ "${ONLY:-}" = appliance ] && exit 0
+    if [ "${ONLY:-}" = appliance ]; then echo "# complete"; exit 0; fi
     echo "## jupyter_server (anchor)"
     /usr/bin/python3 "$ANCHORS/bench_server_ws.py" --n 300 --warmup 30 --reps 5
     echo "## jupyter_client kernel start (anchor)"
@@ -57,7 +68,13 @@ RESULTS="$OUT/results.txt"
     /usr/bin/python3 "$ANCHORS/bench_kernel_rss.py" 3
     echo "## subprocess per cell (the old design)"
     /usr/bin/python3 "$ANCHORS/bench_subprocess_cell.py" 5
+    echo "# complete"
 } | tee "$RESULTS"
 
 echo
 /usr/bin/python3 "$HERE/compare.py" "$RESULTS"
+# The block above stops at its first failing step, but a pipeline's status is tee's: say so here.
+if ! grep -qx "# complete" "$RESULTS"; then
+    echo "the run stopped early (see the error above): the figures it did not reach are n/a" >&2
+    exit 1
+fi
