@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using NanoChat.Appliance.Tests.Infrastructure;
 
@@ -6,11 +8,12 @@ namespace NanoChat.Appliance.Tests.Hosting;
 
 /// <summary>
 /// The product as shipped: publish.ps1 (or a plain `dotnet publish`) yields one self-contained file
-/// that, started from an empty folder, creates its data folder and serves the sign-in page with
-/// templates and assets from inside itself.
+/// that, started from an empty folder, creates its data folder, serves the sign-in page with
+/// templates and assets from inside itself, and runs students' cells in workers started from that
+/// same file. Published once for the class (a few minutes), by <see cref="PublishedBinary"/>.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public sealed partial class PublishedBinaryTests
+public sealed partial class PublishedBinaryTests(PublishedBinary published)
 {
     [GeneratedRegex(@"serving (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ServingLine();
@@ -18,20 +21,12 @@ public sealed partial class PublishedBinaryTests
     [Fact]
     public async Task Published_single_file_starts_from_an_empty_folder_and_serves_sign_in()
     {
-        var output = TempFolders.Create("publish");
-        var repo = RepositoryRoot();
-        var pwsh = FindPwsh(repo);
-        var (command, args) = pwsh is null
-            ? ("dotnet", new[] { "publish", Path.Combine(repo, "NanoChat.Appliance"), "-c", "Release", "-r", "linux-x64", "-o", output })
-            : (pwsh, new[] { "-NoProfile", "-File", Path.Combine(repo, "publish.ps1"), "-Output", output });
-        var (code, log) = await RunAsync(command, args, repo, TimeSpan.FromMinutes(8));
-        Assert.True(code == 0, $"{command} failed:\n{log}");
-
-        var files = Directory.GetFiles(output).Select(Path.GetFileName).ToList();
+        var binary = await published.PathAsync();
+        var files = Directory.GetFiles(Path.GetDirectoryName(binary)!).Select(Path.GetFileName).ToList();
         Assert.Equal(["NanoChat.Appliance"], files);
 
         var empty = TempFolders.Create("empty-cwd");
-        var info = new ProcessStartInfo(Path.Combine(output, "NanoChat.Appliance"), ["serve", "--urls", "http://127.0.0.1:0"])
+        var info = new ProcessStartInfo(binary, ["serve", "--urls", "http://127.0.0.1:0"])
         {
             WorkingDirectory = empty,
             RedirectStandardOutput = true,
@@ -60,6 +55,63 @@ public sealed partial class PublishedBinaryTests
         Assert.DoesNotContain("unencrypted form", printed, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A worker is a fresh start of the single file, which unpacks its native libraries at every start
+    /// unless told where they already are. Before, each student found a `.net/` folder (1.5 MB) in
+    /// their workspace after their first cell. Here the server's HOME is a folder under /tmp, which the
+    /// sandbox hides, so the worker must be shown the server's unpacked folder read-only to reuse it.
+    /// </summary>
+    [Fact]
+    public async Task Workers_of_the_published_file_run_cells_and_write_nothing_of_the_binary_into_the_workspace()
+    {
+        var binary = await published.PathAsync();
+        var folder = TempFolders.Create("published-kernel");
+        var home = Directory.CreateDirectory(Path.Combine(folder, "home")).FullName;
+        var data = Path.Combine(folder, "data");
+        var info = new ProcessStartInfo(binary, ["serve", "--urls", "http://127.0.0.1:0", "--data", data, "--python", "/usr/bin/python3"])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["HOME"] = home;
+        info.Environment.Remove("DOTNET_BUNDLE_EXTRACT_BASE_DIR");
+        using var server = Process.Start(info)!;
+        try
+        {
+            var address = await ReadAddressAsync(server, new System.Text.StringBuilder());
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            var credentials = Json.Body("""{"username": "ada", "password": "correct horse battery"}""");
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/api/auth/register", credentials)).StatusCode);
+            var login = await (await http.PostAsync("/api/auth/login", Json.Body("""{"username": "ada", "password": "correct horse battery"}"""))).ReadJsonAsync();
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login["token"]!.GetValue<string>());
+            var userId = login["user"]!["id"]!.GetValue<long>();
+            var project = await (await http.PostAsync("/api/projects", Json.Body("""{"name": "p"}"""))).ReadJsonAsync();
+            var notebook = await (await http.PostAsync($"/api/projects/{project["id"]}/notebooks", Json.Body("""{"name": "n"}"""))).ReadJsonAsync();
+
+            var code = System.Text.Json.JsonSerializer.Serialize("import os\nprint('cwd', os.getcwd() == os.path.expanduser('~'))\nprint('six', 6 * 7)");
+            var stream = await http.PostAsync("/api/execute/stream", Json.Body($$"""{"notebookId": {{notebook["id"]}}, "code": {{code}}}"""));
+            var events = await stream.Content.ReadAsStringAsync();
+            Assert.True(stream.IsSuccessStatusCode, events);
+            Assert.Contains("cwd True", events, StringComparison.Ordinal);
+            Assert.Contains("six 42", events, StringComparison.Ordinal);
+            Assert.Contains("\"status\":\"ok\"", events, StringComparison.Ordinal);
+
+            var workspace = Path.Combine(data, "workspaces", userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(Directory.Exists(workspace), $"no workspace at {workspace}");
+            Assert.Empty(Directory.GetFileSystemEntries(workspace, ".net"));
+            // The server's own unpacking, which the worker reused: one folder, in the server's HOME.
+            var unpacked = Path.Combine(home, ".net", "NanoChat.Appliance");
+            Assert.Single(Directory.GetDirectories(unpacked));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            TempFolders.Delete(folder);
+        }
+    }
+
     private static async Task<string> ReadAddressAsync(Process server, System.Text.StringBuilder seen)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -79,6 +131,30 @@ public sealed partial class PublishedBinaryTests
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "NanoChat.Appliance.sln")))
             folder = folder.Parent;
         return folder?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
+    }
+}
+
+/// <summary>
+/// The single file, published once for the tests that need it, as the README says (publish.ps1 when
+/// PowerShell is there, else the `dotnet publish` line it runs). Removed with the test run's temp folder.
+/// </summary>
+public sealed class PublishedBinary
+{
+    private readonly Lazy<Task<string>> _path = new(PublishAsync);
+
+    public Task<string> PathAsync() => _path.Value;
+
+    private static async Task<string> PublishAsync()
+    {
+        var output = TempFolders.Create("publish");
+        var repo = PublishedBinaryTests.RepositoryRoot();
+        var pwsh = FindPwsh(repo);
+        var (command, args) = pwsh is null
+            ? ("dotnet", new[] { "publish", Path.Combine(repo, "NanoChat.Appliance"), "-c", "Release", "-r", "linux-x64", "-o", output })
+            : (pwsh, new[] { "-NoProfile", "-File", Path.Combine(repo, "publish.ps1"), "-Output", output });
+        var (code, log) = await RunAsync(command, args, repo, TimeSpan.FromMinutes(8));
+        Assert.True(code == 0, $"{command} failed:\n{log}");
+        return Path.Combine(output, "NanoChat.Appliance");
     }
 
     private static string? FindPwsh(string repo)
@@ -103,7 +179,7 @@ public sealed partial class PublishedBinaryTests
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PublishCollection
+public sealed class PublishCollection : ICollectionFixture<PublishedBinary>
 {
     public const string Name = "publish";
 }

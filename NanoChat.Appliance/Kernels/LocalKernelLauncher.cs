@@ -48,6 +48,10 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         start.Environment["HOME"] = request.Workspace;
         start.Environment["NANOCHAT_NOFILE"] = options.Kernels.OpenFilesLimit.ToString(CultureInfo.InvariantCulture);
         start.Environment["NANOCHAT_CGROUP_PROCS"] = cgroup is null ? "" : string.Join(' ', cgroup.ProcsFiles);
+        // Reuse the web process's unpacked native libraries (BundleExtraction): nothing is written
+        // into the student's home at each start.
+        if (BundleExtraction.BaseFolder is { } bundleBase)
+            start.Environment[BundleExtraction.BaseVariable] = bundleBase;
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_TieredPGO"] = "0";
         if (options.Kernels.TestMisbehave is { } misbehave)
@@ -81,6 +85,11 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         foreach (var folder in FoldersTheWorkerRunsFrom())
             arguments.AddRange(["--ro-bind", folder, folder]);
         arguments.AddRange(["--tmpfs", data, "--bind", request.Workspace, request.Workspace, "--bind", socketFolder, socketFolder]);
+        // The single file's unpacked native libraries, read-only, wherever they lie (under /tmp or a
+        // HOME inside the data folder they would be hidden, and the worker would unpack its own).
+        // That folder holds only the bundle's files.
+        if (BundleExtraction.Folder is { } bundle)
+            arguments.AddRange(["--ro-bind", bundle, bundle]);
         foreach (var device in Directory.Exists("/dev") ? Directory.GetFiles("/dev", "nvidia*") : [])
             arguments.AddRange(["--dev-bind", device, device]);
         if (Directory.Exists("/dev/dri"))
