@@ -129,6 +129,10 @@ public sealed class PythonHost
         def patch_pydoc(module):
             module.pager = module.plainpager
         _patches["pydoc"] = patch_pydoc
+        # The GPU memory fraction takes hold when CUDA starts, before torch allocates (kernel_runtime.py).
+        def patch_torch_cuda(module):
+            sys.modules["appliance_kernel"].cap_gpu_memory_when_cuda_starts(module)
+        _patches["torch.cuda"] = patch_torch_cuda
         _load("appliance_magics")
         _load("appliance_display")
         _load("appliance_kernel")

@@ -347,14 +347,34 @@ def _clear_pending_interrupt():
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.main_thread().ident), None)
 
 
-def _apply_gpu_fraction():
+def cap_gpu_memory_when_cuda_starts(cuda):
+    """torch.cuda has just been imported (a load-time patch, PythonHost's bootstrap): the memory
+    fraction is set the moment CUDA initialises, before torch allocates anything, through the hook
+    torch itself uses for calls made before CUDA is up (torch.cuda.manual_seed). Setting it at the
+    next cell's start instead let a first cell that imports torch and trains run uncapped. A box
+    without CUDA never initialises it, so nothing runs there, and a notebook that imports torch for
+    CPU work gets no CUDA context (hundreds of MB of GPU memory) it did not ask for."""
+    lazy_call = getattr(cuda, "_lazy_call", None)
+    if _gpu_fraction and callable(lazy_call):
+        lazy_call(lambda: _apply_gpu_fraction(cuda_starting=True))
+
+
+def _apply_gpu_fraction(cuda_starting=False):
+    # Also called at each cell's start, for a torch without the hook above: there it applies once
+    # CUDA is in use, and never initialises CUDA itself. (While CUDA starts, torch still says it is
+    # not initialised: hence cuda_starting.)
     global _gpu_fraction_done
     torch = sys.modules.get("torch")
-    if _gpu_fraction_done or not _gpu_fraction or torch is None:
+    if _gpu_fraction_done or not _gpu_fraction or torch is None or not hasattr(torch, "cuda"):
         return
-    if torch.cuda.is_available():
-        for device in range(torch.cuda.device_count()):
-            torch.cuda.set_per_process_memory_fraction(_gpu_fraction, device)
+    cuda = torch.cuda
+    if not (cuda_starting or cuda.is_initialized()):
+        return
+    # torch moves the current device to each one it caps: the student's 'cuda' stays where it was.
+    current = cuda.current_device()
+    for device in range(cuda.device_count()):
+        cuda.set_per_process_memory_fraction(_gpu_fraction, device)
+    cuda.set_device(current)
     _gpu_fraction_done = True
 
 
