@@ -59,6 +59,8 @@ RESULTS="$OUT/results.txt"
     kill $SERVER; wait $SERVER 2>/dev/null || true
     echo "## the machine's floor: three processes relaying one message after a pause"
     /usr/bin/python3 "$HERE/relay_floor.py"
+    echo "## where a cold worker's start goes: the worker alone, its stage marks (a diagnostic)"
+    /usr/bin/python3 "$HERE/worker_start.py" "$APP" 8
     if [ "${ONLY:-}" = appliance ]; then echo "# complete"; exit 0; fi
     echo "## jupyter_server (anchor)"
     /usr/bin/python3 "$ANCHORS/bench_server_ws.py" --n 300 --warmup 30 --reps 5
