@@ -136,17 +136,22 @@ public sealed partial class PublishedBinaryTests(PublishedBinary published)
 
 /// <summary>
 /// The single file, published once for the tests that need it, as the README says (publish.ps1 when
-/// PowerShell is there, else the `dotnet publish` line it runs). Removed with the test run's temp folder.
+/// PowerShell is there, else the `dotnet publish` line it runs). Its folder (145 MB) is removed when
+/// the collection is done.
 /// </summary>
-public sealed class PublishedBinary
+public sealed class PublishedBinary : IDisposable
 {
-    private readonly Lazy<Task<string>> _path = new(PublishAsync);
+    private readonly string _output = TempFolders.Create("publish");
+    private readonly Lazy<Task<string>> _path;
+
+    public PublishedBinary() => _path = new(() => PublishAsync(_output));
 
     public Task<string> PathAsync() => _path.Value;
 
-    private static async Task<string> PublishAsync()
+    public void Dispose() => TempFolders.Delete(_output);
+
+    private static async Task<string> PublishAsync(string output)
     {
-        var output = TempFolders.Create("publish");
         var repo = PublishedBinaryTests.RepositoryRoot();
         var pwsh = FindPwsh(repo);
         var (command, args) = pwsh is null

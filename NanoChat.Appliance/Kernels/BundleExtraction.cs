@@ -38,9 +38,7 @@ public static class BundleExtraction
         foreach (var entry in nativeSearchDirectories.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(entry));
-            if (folder == own || Path.GetDirectoryName(folder) is not { } parent || Path.GetFileName(parent) != appName)
-                continue;
-            if (Path.GetDirectoryName(parent) is not null && Directory.Exists(folder))
+            if (folder != own && Path.GetFileName(Path.GetDirectoryName(folder)) == appName && Directory.Exists(folder))
                 return folder;
         }
         return null;

@@ -52,27 +52,29 @@ def one_start(command, folder, index):
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(path)
     listener.listen(1)
+    listener.settimeout(30)
     env = dict(os.environ, NANOCHAT_KERNEL_TRACE="1", HOME=folder)
+    arguments = command + ["kernel", "--socket", path, "--user", "bench", "--python", sys.executable,
+                           "--libpython", libpython(), "--python-version", sysconfig.get_python_version()]
+    failure = None
     started = time.perf_counter()
-    worker = subprocess.Popen(command + ["kernel", "--socket", path, "--user", "bench", "--python", sys.executable,
-                                         "--libpython", libpython(), "--python-version", sysconfig.get_python_version()],
-                              env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    worker = subprocess.Popen(arguments, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        listener.settimeout(30)
         connection, _ = listener.accept()
         connected = time.perf_counter()
         message = read_frame(connection)
         ready = time.perf_counter()
         if b"started" not in message:
-            raise RuntimeError("first message was not 'started': %r" % message[:200])
-    except Exception as error:
-        worker.kill()
-        raise RuntimeError("the worker did not start: %s\n%s" % (error, worker.stderr.read().decode(errors="replace")[-2000:])) from None
+            failure = "its first message was not 'started': %r" % message[:200]
+    except (OSError, RuntimeError) as error:
+        failure = str(error)
     finally:
         worker.kill()
         trace = worker.stderr.read().decode(errors="replace")
         worker.wait()
         listener.close()
+    if failure:
+        raise RuntimeError("the worker did not start: %s\n%s" % (failure, trace[-2000:]))
     stages = {name: int(ms) for name, ms in STAGE.findall(trace)}
     return (connected - started) * 1e3, (ready - started) * 1e3, stages
 
