@@ -9,6 +9,7 @@ using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Storage;
 using NanoChat.Appliance.Tutorials;
 using NanoChat.Appliance.Web;
+using NanoChat.Appliance.Workspaces;
 
 // One binary: `serve` (the web process), `kernel` (a student's worker), `user add`, `backup`, `restore`, `install-service`.
 return await CommandLine.RunAsync(args);
@@ -31,6 +32,7 @@ public partial class Program
         builder.Services.AddIpynb();                   // .ipynb import and export (nbformat 4, v3 converted)
         builder.Services.AddTutorials();               // the tutorial catalog: built-in and uploaded notebooks, per-user copies
         builder.Services.AddKernels(options);          // one sandboxed Python worker per user, execution logs
+        builder.Services.AddWorkspaces();              // students' folders: owner, quota, disk reserve
         builder.Services.AddChat();                    // checkpoints of a user, chat through their kernel
         builder.Services.AddAdmin(options);            // instructor console: accounts, hand-outs, health, backups, events
         builder.Services.AddOpenApi();                 // /openapi/v1.json
@@ -52,6 +54,7 @@ public partial class Program
         app.MapIpynb();                                // POST /api/projects/{id}/ipynb, GET /api/notebooks/{id}/ipynb
         app.MapTutorials();                            // /api/tutorials, /tutorials
         app.MapKernels();                              // /api/execute/stream, /api/executions, /api/kernel
+        app.MapWorkspaces();                           // GET /api/admin/storage
         app.MapChat();                                 // /api/checkpoints, /api/chat, /chat
         app.MapAdmin();                                // /api/admin/*, /admin/* (instructors only)
         return app;

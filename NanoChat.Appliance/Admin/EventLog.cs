@@ -23,6 +23,7 @@ public sealed class EventLog(Database database, TimeProvider clock)
         public const string KernelStarted = "kernel-started";
         public const string KernelEnded = "kernel-ended";
         public const string Backup = "backup";
+        public const string WorkspaceFull = "workspace-full";
     }
 
     public void Record(string kind, string? actor, string? subject, string detail)

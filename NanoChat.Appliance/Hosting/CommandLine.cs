@@ -12,7 +12,8 @@ public static class CommandLine
         Usage:
           NanoChat.Appliance serve [--urls URL] [--data DIR] [--python PATH] [--nanochat DIR]
                 [--kernel-memory-mb N] [--kernel-pids N] [--kernel-cpus N] [--kernel-idle-minutes N]
-                [--kernel-interrupt-grace-seconds N] [--kernel-gpu-fraction F]
+                [--kernel-interrupt-grace-seconds N] [--kernel-gpu-fraction F] [--kernel-user NAME]
+                [--workspace-quota-gb N] [--disk-reserve-gb N]
                                    [--backup-dir DIR] [--backups-kept N] [--backup-hour H|-1]
           NanoChat.Appliance user add NAME [--role instructor|student] [--data DIR]   (password from stdin, or generated)
           NanoChat.Appliance backup FILE [--data DIR]                                 (FILE.tar.gz: database + workspaces)

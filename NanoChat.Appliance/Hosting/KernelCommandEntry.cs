@@ -23,6 +23,22 @@ public static class KernelCommandEntry
         var known = flags.TryGetValue("libpython", out var library)
             ? new PythonInstallation(python, library, flags.GetValueOrDefault("python-version") ?? "", "", false)
             : null;
+        // The workspace, entered here rather than by the sandbox: bwrap would enter it as root without
+        // the right to walk into another account's folder, before the ids change.
+        if (flags.TryGetValue("workdir", out var workdir))
+        {
+            try
+            {
+                Directory.SetCurrentDirectory(workdir);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"The kernel cannot enter its workspace '{workdir}': {error.Message}");
+                return Task.FromResult(KernelWorker.StartFailure);
+            }
+        }
+        if (flags.TryGetValue("proxy-socket", out var proxy))
+            ProxyRelay.Start(proxy, int.Parse(flags.GetValueOrDefault("proxy-port") ?? "3128", CultureInfo.InvariantCulture));
         return Task.FromResult(KernelWorker.Run(new WorkerArguments(socket, user, python, flags.GetValueOrDefault("nanochat"), fraction, known)));
     }
 }

@@ -6,7 +6,7 @@ public static class ServeCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new ApplianceOptions();
-        var words = CommandLine.ParseCommon(args, options, ["data", "urls", "python", "nanochat", "backup-dir", "backups-kept", "backup-hour", .. Kernels.KernelOptionsBinding.Flags]);
+        var words = CommandLine.ParseCommon(args, options, ["data", "urls", "python", "nanochat", "backup-dir", "backups-kept", "backup-hour", .. Kernels.KernelOptionsBinding.Flags, .. Kernels.KernelOptionsBinding.TextFlags]);
         if (words.Count > 0)
             return CommandLine.Fail($"'serve' takes no argument '{words[0]}'.");
         Kernels.KernelOptionsBinding.Apply(options);

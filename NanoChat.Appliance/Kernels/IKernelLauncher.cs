@@ -12,8 +12,13 @@ public interface IKernelLauncher
     KernelProcess Launch(KernelLaunch request);
 }
 
-/// <summary>Everything a launcher needs to start one user's worker.</summary>
-public sealed record KernelLaunch(long UserId, string Username, string Workspace, string SocketPath, Worker.PythonInstallation Python);
+/// <summary>
+/// Everything a launcher needs to start one user's worker: where its workspace and socket are, its
+/// Python, the largest file it may write (the workspace quota, as RLIMIT_FSIZE; 0 = none), and the
+/// web process's egress proxy socket when the class may reach the internet (null: no network at all).
+/// </summary>
+public sealed record KernelLaunch(long UserId, string Username, string Workspace, string SocketPath, Worker.PythonInstallation Python,
+    long FileSizeLimitBytes = 0, string? ProxySocketPath = null);
 
 /// <summary>
 /// A started worker as the web process sees it: the OS process (bwrap or the worker itself), its
@@ -52,6 +57,50 @@ public sealed class KernelProcess(Process process, KernelCgroup? cgroup, bool sa
             }
         };
         Process.BeginErrorReadLine();
+    }
+
+    /// <summary>
+    /// Kills every process of this kernel's cgroup except the worker itself (<paramref name="workerPid"/>,
+    /// as the worker sees its own pid) and the sandbox around it: what a cell started (`!dd …`, a
+    /// background job) ends, the student's variables stay. Answers how many were killed; 0 without a cgroup.
+    /// </summary>
+    public int KillProcessesOtherThanTheWorker(int workerPid)
+    {
+        if (Cgroup is null)
+            return 0;
+        var killed = 0;
+        foreach (var pid in Cgroup.Processes())
+        {
+            var innerPid = InnermostPid(pid);
+            if (pid == Pid || innerPid == workerPid || (Sandboxed && innerPid == 1) || innerPid is null)
+                continue;
+            try
+            {
+                using var child = Process.GetProcessById(pid);
+                child.Kill();
+                killed++;
+            }
+            catch (Exception error) when (error is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone meanwhile.
+            }
+        }
+        return killed;
+    }
+
+    /// <summary>A host pid's number in its innermost pid namespace (the NSpid line), or null when it is gone.</summary>
+    private static int? InnermostPid(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(text => text.StartsWith("NSpid:", StringComparison.Ordinal));
+            var last = line?.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+            return int.TryParse(last, System.Globalization.CultureInfo.InvariantCulture, out var inner) ? inner : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     public void Kill()

@@ -63,6 +63,47 @@ public sealed class KernelCgroup
 
     public static KernelCgroup Create(string name, KernelOptions options) => Create(name, options, Hierarchy.System);
 
+    /// <summary>
+    /// A kernel cgroup's name: the web process's pid first, so that a later start can tell the
+    /// folders a dead appliance left behind (<see cref="RemoveLeftovers()"/>) from a live one's.
+    /// </summary>
+    public static string NameFor(long userId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}-user-{userId}-{Guid.NewGuid():N}");
+
+    /// <summary>
+    /// Removes the kernel cgroups of appliance processes that no longer run (killed with -9, a
+    /// crash, a power cut): their workers died with them (bwrap's --die-with-parent), but nothing
+    /// removed the folders. Answers how many were removed. Folders of live appliances (tests run
+    /// several in one process) and folders that still hold a process are left alone.
+    /// </summary>
+    public static int RemoveLeftovers() => RemoveLeftovers(Hierarchy.System, pid => Directory.Exists($"/proc/{pid}"));
+
+    public static int RemoveLeftovers(Hierarchy hierarchy, Func<int, bool> isRunning)
+    {
+        var parents = File.Exists(Path.Combine(hierarchy.Root, "cgroup.controllers"))
+            ? [Path.Combine(DelegatedV2Base(hierarchy) ?? hierarchy.Root, Parent)]
+            : new[] { "memory", "pids", "cpu" }.Select(controller => Path.Combine(hierarchy.Root, controller, Parent));
+        var removed = 0;
+        foreach (var parent in parents.Where(Directory.Exists))
+        {
+            foreach (var folder in Directory.GetDirectories(parent))
+            {
+                if (OwnerPid(Path.GetFileName(folder)) is { } owner && isRunning(owner))
+                    continue;
+                try
+                {
+                    Directory.Delete(folder);
+                    removed++;
+                }
+                catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+                {
+                    // Still holds a process (it will be a leftover for the next start), or not ours.
+                }
+            }
+        }
+        return removed;
+    }
+
     public static KernelCgroup Create(string name, KernelOptions options, Hierarchy hierarchy)
     {
         if (File.Exists(Path.Combine(hierarchy.Root, "cgroup.controllers")))
@@ -167,6 +208,19 @@ public sealed class KernelCgroup
         }
     }
 
+    /// <summary>The host pids in this cgroup now (every v1 controller holds the same processes; the first is read).</summary>
+    public IReadOnlyList<int> Processes()
+    {
+        try
+        {
+            return [.. File.ReadLines(ProcsFiles[0]).Select(line => int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0).Where(pid => pid > 0)];
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>True when the kernel's OOM killer killed a process of this cgroup.</summary>
     public bool OutOfMemoryKilled()
     {
@@ -205,6 +259,16 @@ public sealed class KernelCgroup
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The web process a kernel cgroup belongs to: "PID-user-…" and "probe-PID"; null for the names
+    /// of versions before the pid was added ("user-…"), which are all leftovers now.
+    /// </summary>
+    private static int? OwnerPid(string name)
+    {
+        var part = name.StartsWith("probe-", StringComparison.Ordinal) ? name["probe-".Length..] : name.Split('-')[0];
+        return int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
     private static string MakeFolder(string path)

@@ -102,10 +102,21 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
     public Task StopAsync(long userId, string reason) =>
         _kernels.TryGetValue(userId, out var kernel) ? kernel.StopAsync(reason, startAgain: false) : Task.CompletedTask;
 
+    /// <summary>The users whose worker is running now (for the workspace watchdog).</summary>
+    public IReadOnlyList<(long UserId, string Username)> Running() =>
+        [.. _kernels.Values.Where(kernel => kernel.HasWorker).Select(kernel => (kernel.UserId, kernel.Username))];
+
+    /// <summary>Stops what a user's kernel is writing, keeping its variables (see <see cref="UserKernel.StopWritingAsync"/>).</summary>
+    public Task<bool> StopWritingAsync(long userId, string notice) =>
+        _kernels.TryGetValue(userId, out var kernel) ? kernel.StopWritingAsync(notice) : Task.FromResult(false);
+
     private UserKernel For(long userId, string username) => _kernels.GetOrAdd(userId, id => new UserKernel(id, username, services));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var (cgroups, sockets) = KernelLeftovers.Remove();
+        if (cgroups + sockets > 0)
+            logger.LogWarning("Removed what an appliance that did not stop cleanly left behind: {Cgroups} kernel cgroups, {Sockets} socket folders.", cgroups, sockets);
         var abandoned = services.Store.CloseAbandoned();
         if (abandoned > 0)
             logger.LogWarning("{Count} executions were left running by the previous appliance process; they are marked killed.", abandoned);

@@ -41,6 +41,26 @@ public sealed class KernelOptions
 
     public int StoredTailBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// The unprivileged account kernels run as when the appliance runs as root (created with
+    /// useradd --system when it is the default and missing). Ignored when not root.
+    /// </summary>
+    public string KernelUserName { get; set; } = Sandbox.KernelUser.DefaultName;
+
+    /// <summary>
+    /// Most a student's workspace may hold (bytes); 0 = sized at start from the free disk: what is
+    /// left above <see cref="DiskReserveBytes"/>, shared by the seats (at least 30, or the number of
+    /// accounts). Enforced by <see cref="Workspaces.WorkspaceWatchdog"/> and, per file, RLIMIT_FSIZE.
+    /// </summary>
+    public long WorkspaceQuotaBytes { get; set; }
+
+    /// <summary>
+    /// Free disk under the data folder that students' files may not eat (bytes): below it the
+    /// watchdog stops whoever is writing, so sign-in, saves and the database keep working. 0 = the
+    /// larger of 2 GiB and 5 % of the disk.
+    /// </summary>
+    public long DiskReserveBytes { get; set; }
+
     /// <summary>Run workers in bubblewrap when /usr/bin/bwrap works (tests of the bare path turn it off).</summary>
     public bool UseSandbox { get; set; } = true;
 
@@ -55,6 +75,10 @@ public sealed class KernelOptions
 
     public string? Validate()
     {
+        if (string.IsNullOrWhiteSpace(KernelUserName) || KernelUserName is "root" || KernelUserName.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            return $"The kernel user (--kernel-user) must be the name of an unprivileged account, not '{KernelUserName}'.";
+        if (WorkspaceQuotaBytes is < 0 or (> 0 and < 16L * 1024 * 1024) || DiskReserveBytes < 0)
+            return "The workspace quota must be 0 (sized from the disk) or at least 16 MiB, and the disk reserve 0 (automatic) or more.";
         if (MemoryLimitBytes < 256L * 1024 * 1024)
             return "The kernel memory limit must be at least 256 MB.";
         if (PidsLimit < 16)

@@ -6,12 +6,16 @@ namespace NanoChat.Appliance.Kernels;
 
 /// <summary>What every user's kernel shares: the launcher, the store, the options, and the one way an
 /// execution is finished (done event in its log, row updated). A singleton of the web process.</summary>
-public sealed class KernelServices(ApplianceOptions options, IKernelLauncher launcher, ExecutionStore store, PythonLocator python, ILogger<KernelManager> logger)
+public sealed class KernelServices(ApplianceOptions options, IKernelLauncher launcher, ExecutionStore store, PythonLocator python, SandboxStatus sandbox,
+    Workspaces.WorkspaceFolders workspaces, Workspaces.WorkspaceQuota quota, Network.KernelNetworkSettings network, ILogger<KernelManager> logger)
 {
+    /// <summary>Sockets folders are named for the web process (KernelLeftovers removes a dead one's).</summary>
+    public const string SocketsRootPrefix = "nanochat-kernels-";
+
     // One folder per web host, not per process: test runs host several appliances in one process,
     // and one stopping (DeleteSocketsRoot) must not pull the folder from under another's kernels.
     private readonly string _socketsRoot = Path.Combine(Path.GetTempPath(),
-        string.Create(CultureInfo.InvariantCulture, $"nanochat-kernels-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}"));
+        string.Create(CultureInfo.InvariantCulture, $"{SocketsRootPrefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}"));
 
     public KernelOptions Options => options.Kernels;
     public ExecutionStore Store => store;
@@ -20,22 +24,32 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
 
     public async Task<WorkerConnection> StartWorkerAsync(long userId, string username)
     {
-        var workspace = Path.Combine(options.WorkspacesDirectory, userId.ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(workspace);
+        var workspace = await Task.Run(() => workspaces.Prepare(userId));
         var interpreter = await Task.Run(python.Describe);
         var folder = Path.Combine(_socketsRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         if (!OperatingSystem.IsWindows())
+        {
             File.SetUnixFileMode(_socketsRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var request = new KernelLaunch(userId, username, workspace, Path.Combine(folder, "kernel.sock"), interpreter);
+            // The kernel account walks into its own folder (bound read-only in its sandbox) to reach
+            // the sockets it was given; it may not list or write it.
+            File.SetUnixFileMode(folder, sandbox.User is null
+                ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+        Network.EgressProxy? proxy = null;
         try
         {
-            return await WorkerConnection.StartAsync(launcher, request, folder, options.Kernels, CancellationToken.None);
+            if (network.InternetAllowed)
+                proxy = Network.EgressProxy.Start(Path.Combine(folder, "proxy.sock"), sandbox.User, logger, username);
+            var request = new KernelLaunch(userId, username, workspace, Path.Combine(folder, "kernel.sock"), interpreter,
+                quota.QuotaBytes, proxy is null ? null : Path.Combine(folder, "proxy.sock"));
+            return await WorkerConnection.StartAsync(launcher, request, folder, options.Kernels, sandbox.User, proxy, CancellationToken.None);
         }
         catch
         {
+            if (proxy is not null)
+                await proxy.DisposeAsync();
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true);
             throw;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Kernels.Network;
 using NanoChat.Appliance.Notebooks;
 using NanoChat.Appliance.Web;
 
@@ -41,6 +42,7 @@ public static partial class KernelsApi
         services.AddSingleton<PythonLocator>();
         services.AddSingleton<IKernelLauncher, LocalKernelLauncher>();
         services.AddSingleton<ExecutionStore>();
+        services.AddSingleton<Network.KernelNetworkSettings>();
         services.AddSingleton<KernelServices>();
         services.AddSingleton<KernelManager>();
         services.AddHostedService(provider => provider.GetRequiredService<KernelManager>());
@@ -50,6 +52,7 @@ public static partial class KernelsApi
 
     public static WebApplication MapKernels(this WebApplication app)
     {
+        app.MapKernelNetwork();
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Kernels");
 
         api.MapPost("/execute/stream", async (ExecuteRequest request, HttpContext http, NotebookStore notebooks, KernelManager kernels) =>

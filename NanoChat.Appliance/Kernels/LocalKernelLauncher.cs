@@ -1,28 +1,44 @@
 using System.Diagnostics;
 using System.Globalization;
 using NanoChat.Appliance.Hosting;
+using NanoChat.Appliance.Kernels.Sandbox;
 
 namespace NanoChat.Appliance.Kernels;
 
 /// <summary>
 /// Starts a worker on this box: the appliance's own binary (`kernel …`; under `dotnet` in tests,
-/// `dotnet NanoChat.Appliance.dll kernel …`) inside bubblewrap (read-only system, its own /proc and
-/// pid namespace, the data folder hidden except this user's workspace as home and cwd, no
-/// capabilities, /dev/nvidia* passed through) and a cgroup with the configured limits. A small
-/// /bin/sh step joins the cgroup and sets RLIMIT_NOFILE before exec, so nothing runs unlimited.
+/// `dotnet NanoChat.Appliance.dll kernel …`) inside bubblewrap (<see cref="SandboxLayout"/>: read-only
+/// system, its own pid and network namespaces, the data folder hidden except this user's workspace,
+/// no capabilities, /dev/nvidia* passed through), as the unprivileged <see cref="KernelUser"/> when
+/// the appliance is root, in a cgroup with the configured limits, with an environment built from an
+/// allowlist (<see cref="KernelEnvironment"/>). A small /bin/sh step joins the cgroup and sets
+/// RLIMIT_NOFILE and RLIMIT_FSIZE before exec, so nothing runs unlimited.
 /// </summary>
 public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus sandbox, PythonLocator python, ILogger<LocalKernelLauncher> logger) : IKernelLauncher
 {
-    private const string JoinCgroupAndExec = """ulimit -n "$NANOCHAT_NOFILE" || exit 96; for f in $NANOCHAT_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; exec "$@" """;
+    // Arguments: open files, file size in 512-byte blocks (dash's unit) or "unlimited", the cgroup.procs
+    // files to join, then the command. Passed as arguments, not variables, so they do not reach the kernel.
+    private const string JoinCgroupAndExec = """
+        nofile=$1 fsize=$2 procs=$3; shift 3
+        ulimit -n "$nofile" || exit 96
+        [ "$fsize" = unlimited ] || ulimit -f "$fsize" || exit 95
+        for f in $procs; do echo $$ > "$f" || exit 97; done
+        exec "$@"
+        """;
+
+    /// <summary>The port the worker's relay to the egress proxy listens on, inside the kernel's own network namespace.</summary>
+    public const int ProxyRelayPort = 3128;
 
     public KernelProcess Launch(KernelLaunch request)
     {
+        if (sandbox.Refusal is { } refusal)
+            throw new KernelStartException(refusal);
         KernelCgroup? cgroup = null;
         if (sandbox.CgroupVersion > 0)
         {
             try
             {
-                cgroup = KernelCgroup.Create($"user-{request.UserId}-{Guid.NewGuid():N}", options.Kernels);
+                cgroup = KernelCgroup.Create(KernelCgroup.NameFor(request.UserId), options.Kernels);
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -34,30 +50,22 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(JoinCgroupAndExec);
         start.ArgumentList.Add("nanochat-kernel");
+        start.ArgumentList.Add(options.Kernels.OpenFilesLimit.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(request.FileSizeLimitBytes > 0 ? (request.FileSizeLimitBytes / 512).ToString(CultureInfo.InvariantCulture) : "unlimited");
+        start.ArgumentList.Add(cgroup is null ? "" : string.Join(' ', cgroup.ProcsFiles));
         if (sandbox.Bubblewrap)
         {
-            foreach (var argument in SandboxArguments(request))
+            foreach (var argument in Layout(request).BubblewrapArguments(SandboxStatus.BubblewrapPath))
                 start.ArgumentList.Add(argument);
         }
         foreach (var argument in WorkerCommand(request))
             start.ArgumentList.Add(argument);
 
         start.WorkingDirectory = request.Workspace;
-        foreach (var name in new[] { "PYTHONHOME", "PYTHONPATH", "NANOCHAT_DATA", "NANOCHAT_URLS", "NANOCHAT_PYTHON", "NANOCHAT_DIR", "ASPNETCORE_URLS" })
-            start.Environment.Remove(name);
-        start.Environment["HOME"] = request.Workspace;
-        start.Environment["NANOCHAT_NOFILE"] = options.Kernels.OpenFilesLimit.ToString(CultureInfo.InvariantCulture);
-        start.Environment["NANOCHAT_CGROUP_PROCS"] = cgroup is null ? "" : string.Join(' ', cgroup.ProcsFiles);
-        // Reuse the web process's unpacked native libraries (BundleExtraction): nothing is written
-        // into the student's home at each start.
-        if (BundleExtraction.BaseFolder is { } bundleBase)
-            start.Environment[BundleExtraction.BaseVariable] = bundleBase;
-        start.Environment["DOTNET_gcServer"] = "0";
-        start.Environment["DOTNET_TieredPGO"] = "0";
-        if (options.Kernels.TestMisbehave is { } misbehave)
-            start.Environment[Worker.KernelWorker.MisbehaveVariable] = misbehave;
-        if (options.NanochatDirectory is not null)
-            start.Environment["NANOCHAT_BASE_DIR"] = Path.Combine(request.Workspace, ".cache", "nanochat");
+        var environment = KernelEnvironment.Build(Environment.GetEnvironmentVariables(), request.Workspace, request.Python.Executable, sandbox.User?.Name, ApplianceVariables(request));
+        start.Environment.Clear();
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
 
         var process = StarterThread.Start(start);
         process.StandardInput.Close(); // reading sys.stdin gets EOF instead of hanging (input() asks the page instead)
@@ -66,51 +74,58 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         return handle;
     }
 
-    private List<string> SandboxArguments(KernelLaunch request)
+    /// <summary>What the appliance itself sets in a kernel's environment.</summary>
+    private Dictionary<string, string> ApplianceVariables(KernelLaunch request)
     {
-        var data = options.DataDirectoryFullPath;
-        var socketFolder = Path.GetDirectoryName(request.SocketPath)!;
-        var arguments = new List<string>
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            SandboxStatus.BubblewrapPath,
-            "--ro-bind", "/", "/",
-            "--dev", "/dev",
-            "--tmpfs", "/dev/shm",
-            "--proc", "/proc",
-            "--tmpfs", "/tmp",
+            ["DOTNET_gcServer"] = "0",
+            ["DOTNET_TieredPGO"] = "0",
         };
-        // What the worker runs from (the appliance itself, a nanochat checkout) stays visible when it
-        // lies under /tmp, read-only. Bound before the data folder is hidden: a binary kept next to
-        // its data must not show the database through this.
-        foreach (var folder in FoldersTheWorkerRunsFrom())
-            arguments.AddRange(["--ro-bind", folder, folder]);
-        arguments.AddRange(["--tmpfs", data, "--bind", request.Workspace, request.Workspace, "--bind", socketFolder, socketFolder]);
-        // The single file's unpacked native libraries, read-only, wherever they lie (under /tmp or a
-        // HOME inside the data folder they would be hidden, and the worker would unpack its own).
-        // That folder holds only the bundle's files.
-        if (BundleExtraction.Folder is { } bundle)
-            arguments.AddRange(["--ro-bind", bundle, bundle]);
-        foreach (var device in Directory.Exists("/dev") ? Directory.GetFiles("/dev", "nvidia*") : [])
-            arguments.AddRange(["--dev-bind", device, device]);
-        if (Directory.Exists("/dev/dri"))
-            arguments.AddRange(["--dev-bind", "/dev/dri", "/dev/dri"]);
-        if (python.FolderToExpose is { } venv)
-            arguments.AddRange(["--ro-bind", venv, venv]);
-        arguments.AddRange(["--chdir", request.Workspace, "--setenv", "HOME", request.Workspace,
-            "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "kernel",
-            "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--"]);
-        return arguments;
+        // Reuse the web process's unpacked native libraries (BundleExtraction): nothing is written
+        // into the student's home at each start.
+        if (BundleExtraction.BaseFolder is { } bundleBase)
+            variables[BundleExtraction.BaseVariable] = bundleBase;
+        if (options.Kernels.TestMisbehave is { } misbehave)
+            variables[Worker.KernelWorker.MisbehaveVariable] = misbehave;
+        if (options.NanochatDirectory is not null)
+            variables["NANOCHAT_BASE_DIR"] = Path.Combine(request.Workspace, ".cache", "nanochat");
+        if (request.ProxySocketPath is not null)
+        {
+            // Downloads go through the web process's egress proxy (requests, urllib, huggingface_hub and
+            // tiktoken read these); the kernel itself has no route anywhere.
+            var proxy = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ProxyRelayPort}");
+            foreach (var name in new[] { "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy" })
+                variables[name] = proxy;
+            variables["NO_PROXY"] = variables["no_proxy"] = "localhost,127.0.0.1,::1";
+        }
+        return variables;
     }
 
-    private IEnumerable<string> FoldersTheWorkerRunsFrom()
+    private SandboxLayout Layout(KernelLaunch request)
     {
-        var self = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) != "dotnet"
-            ? Path.GetDirectoryName(path)
-            : AppContext.BaseDirectory;
-        var folders = new[] { self, options.NanochatDirectory is { } nanochat ? Path.GetFullPath(nanochat) : null };
-        return folders.OfType<string>().Select(folder => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))
-            .Where(folder => folder.StartsWith("/tmp/", StringComparison.Ordinal) && Directory.Exists(folder)).Distinct();
+        var readOnly = new List<string?>
+        {
+            WorkerFolder(),
+            Path.GetDirectoryName(Environment.ProcessPath),
+            options.NanochatDirectory is { } nanochat ? Path.GetFullPath(nanochat) : null,
+            request.Python.Prefix,
+            Path.GetDirectoryName(request.Python.Executable),
+            Path.GetDirectoryName(request.Python.LibraryPath),
+        };
+        var shown = new List<string?> { python.FolderToExpose, BundleExtraction.Folder };
+        return new SandboxLayout(options.DataDirectoryFullPath, request.Workspace, Path.GetDirectoryName(request.SocketPath)!,
+            Clean(readOnly), Clean(shown), sandbox.User);
     }
+
+    private static List<string> Clean(IEnumerable<string?> folders) =>
+        [.. folders.OfType<string>().Where(folder => folder.Length > 0).Select(folder => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))).Distinct()];
+
+    /// <summary>The folder of the appliance's own code: the single file's folder, or the folder of NanoChat.Appliance.dll under `dotnet`.</summary>
+    private static string WorkerFolder() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) != "dotnet"
+            ? Path.GetDirectoryName(path)!
+            : AppContext.BaseDirectory;
 
     private List<string> WorkerCommand(KernelLaunch request)
     {
@@ -121,10 +136,12 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         // a published single-file binary is ProcessPath itself.
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             command.Add(Path.Combine(AppContext.BaseDirectory, "NanoChat.Appliance.dll"));
-        command.AddRange(["kernel", "--socket", request.SocketPath, "--user", request.Username, "--python", request.Python.Executable, "--libpython", request.Python.LibraryPath, "--python-version", request.Python.Version,
+        command.AddRange(["kernel", "--workdir", request.Workspace, "--socket", request.SocketPath, "--user", request.Username, "--python", request.Python.Executable, "--libpython", request.Python.LibraryPath, "--python-version", request.Python.Version,
             "--gpu-fraction", options.Kernels.GpuMemoryFraction.ToString(CultureInfo.InvariantCulture)]);
         if (options.NanochatDirectory is { } nanochat)
             command.AddRange(["--nanochat", Path.GetFullPath(nanochat)]);
+        if (request.ProxySocketPath is { } proxy)
+            command.AddRange(["--proxy-socket", proxy, "--proxy-port", ProxyRelayPort.ToString(CultureInfo.InvariantCulture)]);
         return command;
     }
 }

@@ -173,6 +173,37 @@ public sealed class UserKernel
         }, TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// Stops whatever is writing, keeping the student's variables: <paramref name="notice"/> in the
+    /// running cell, every process the kernel started killed (`!dd …`, a background job), and the
+    /// running cell interrupted, with the usual grace before the worker is killed. False when no
+    /// worker runs.
+    /// </summary>
+    public async Task<bool> StopWritingAsync(string notice)
+    {
+        Execution? running;
+        WorkerConnection? worker;
+        lock (_lock)
+        {
+            running = _running;
+            worker = _worker;
+        }
+        if (worker is null)
+            return false;
+        running?.Log.Append(Execution.Event("stderr", ("text", notice + "\n")));
+        worker.Process.KillProcessesOtherThanTheWorker(worker.Started.Pid);
+        if (running is null)
+            return true;
+        await worker.SendAsync(new InterruptCommand(running.Key));
+        var grace = TimeSpan.FromSeconds(_services.Options.InterruptGraceSeconds);
+        _ = Task.Delay(grace).ContinueWith(_ =>
+        {
+            if (!running.Finished.IsCompleted)
+                worker.Stop($"{notice} The cell did not stop within {grace.TotalSeconds:0.#} s, so the kernel was restarted. Variables are lost.");
+        }, TaskScheduler.Default);
+        return true;
+    }
+
     /// <summary>Ends the worker (running and queued cells end with <paramref name="reason"/>); a new one starts on the next cell, or now when <paramref name="startAgain"/>.</summary>
     public async Task StopAsync(string reason, bool startAgain)
     {

@@ -21,8 +21,11 @@ public sealed class WorkerConnection : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<KernelMessage>> _answers = new();
     private string? _stopReason;
 
-    private WorkerConnection(KernelProcess process, NetworkStream stream, StartedNotification started, string socketFolder, long memoryLimit)
+    private readonly IAsyncDisposable? _companion;
+
+    private WorkerConnection(KernelProcess process, NetworkStream stream, StartedNotification started, string socketFolder, long memoryLimit, IAsyncDisposable? companion)
     {
+        _companion = companion;
         _process = process;
         _stream = stream;
         _socketFolder = socketFolder;
@@ -45,11 +48,18 @@ public sealed class WorkerConnection : IAsyncDisposable
 
     public Task<string> Exited => _exited.Task;
 
-    /// <summary>Launches a worker and waits until it has loaded Python and said "started".</summary>
-    public static async Task<WorkerConnection> StartAsync(IKernelLauncher launcher, KernelLaunch request, string socketFolder, KernelOptions options, CancellationToken cancel)
+    /// <summary>
+    /// Launches a worker and waits until it has loaded Python and said "started". The socket is given
+    /// to <paramref name="socketOwner"/> (the kernel account) so the worker may connect;
+    /// <paramref name="companion"/> (the kernel's egress proxy) ends with the worker.
+    /// </summary>
+    public static async Task<WorkerConnection> StartAsync(IKernelLauncher launcher, KernelLaunch request, string socketFolder, KernelOptions options,
+        Sandbox.KernelUser? socketOwner, IAsyncDisposable? companion, CancellationToken cancel)
     {
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(request.SocketPath));
+        if (socketOwner is not null)
+            Sandbox.Posix.ChangeOwner(request.SocketPath, socketOwner.Uid, socketOwner.Gid);
         listener.Listen(1);
         var process = launcher.Launch(request);
         try
@@ -75,7 +85,7 @@ public sealed class WorkerConnection : IAsyncDisposable
                 throw StartFailure(process, options.StartTimeoutSeconds);
             if (winner != first || await first is not StartedNotification started)
                 throw StartFailure(process, null);
-            var connection = new WorkerConnection(process, stream, started, socketFolder, options.MemoryLimitBytes);
+            var connection = new WorkerConnection(process, stream, started, socketFolder, options.MemoryLimitBytes, companion);
             _ = connection.ReadLoopAsync();
             return connection;
         }
@@ -227,6 +237,8 @@ public sealed class WorkerConnection : IAsyncDisposable
         Stop("The kernel was stopped.");
         await Exited.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         _process.Dispose();
+        if (_companion is not null)
+            await _companion.DisposeAsync();
         await _stream.DisposeAsync();
         _writeLock.Dispose();
         try
