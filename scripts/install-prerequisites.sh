@@ -3,7 +3,8 @@
 #   runtime: bubblewrap (kernel sandbox), Debian's python3 with libpython, venv, numpy, torch (CPU), matplotlib,
 #            and what course notebooks commonly import besides: pandas (nanochat's and nanoGPT's analysis
 #            notebooks), graphviz with its `dot` (micrograd's draw_dot), tqdm (training loops' progress bars)
-#   tests:   chromium (browser tests), systemd (systemd-analyze), PowerShell 7 as a .NET tool (publish.ps1)
+#   tests:   chromium (browser tests), systemd (systemd-analyze), iproute2 (a second host in a network
+#            namespace for the kernels' network tests), PowerShell 7 as a .NET tool (publish.ps1)
 # npm and NuGet packages are restored by the build itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 packages=(bubblewrap python3 python3-venv libpython3.11 python3-numpy python3-torch python3-matplotlib
           python3-pandas python3-graphviz graphviz python3-tqdm)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(chromium systemd python3-nbformat)
+  packages+=(chromium systemd python3-nbformat iproute2)
 fi
 
 missing=()

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using NanoChat.Appliance.Kernels;
 using NanoChat.Appliance.Tests.Infrastructure;
 
@@ -110,50 +109,19 @@ public sealed class SandboxTests
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(app, "NanoChat.Appliance.dll"), "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}", "--python", KernelSession.DebianPython })
-            start.ArgumentList.Add(argument);
-        using var server = System.Diagnostics.Process.Start(start)!;
-        var log = new System.Text.StringBuilder();
-        server.OutputDataReceived += (_, line) => { lock (log) log.AppendLine(line.Data); };
-        server.ErrorDataReceived += (_, line) => { lock (log) log.AppendLine(line.Data); };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        var server = await ServerProcess.StartAsync(app, data, "--python", KernelSession.DebianPython);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            for (var tries = 0; ; tries++)
-            {
-                try
-                {
-                    if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
-                        break;
-                }
-                catch (HttpRequestException) when (tries < 150)
-                {
-                }
-                Assert.False(server.HasExited, $"the appliance stopped: {log}");
-                await Task.Delay(200);
-            }
-            (await http.PostAsJsonAsync("/api/auth/register", new { username = "teacher", password = "correct horse battery" })).EnsureSuccessStatusCode();
-            var login = await (await http.PostAsJsonAsync("/api/auth/login", new { username = "teacher", password = "correct horse battery" })).ReadJsonAsync();
-            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)login["token"]!);
+            using var http = await server.SignUpAsync("teacher");
             var notebook = await KernelSession.CreateNotebookAsync(http);
             var run = await KernelSession.RunAsync(http, notebook, $"import os\nprint(os.listdir({Quote(data)}), os.path.exists({Quote(Path.Combine(data, "appliance.db"))}), os.path.isdir({Quote(app)}))");
-            Assert.True(run.Status == "ok", $"{run}\n--- appliance log ---\n{log}");
+            Assert.True(run.Status == "ok", $"{run}\n--- appliance log ---\n{server.Log}");
             // The data folder stays hidden (only the way to the student's own workspace); the appliance's folder is there.
             Assert.Equal("['workspaces'] False True\n", run.Stdout);
         }
         finally
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            await server.DisposeAsync();
             TempFolders.Delete(app);
             TempFolders.Delete(data);
         }

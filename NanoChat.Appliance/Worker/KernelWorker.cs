@@ -24,6 +24,10 @@ public static class KernelWorker
     public static int Run(WorkerArguments arguments)
     {
         Misbehave();
+        // Past RLIMIT_FSIZE (the workspace quota) a write must fail with "File too large" in the cell,
+        // as CPython arranges when it owns the process; the signal's default would kill the kernel.
+        // Programs a cell starts get the default back (subprocess restores it).
+        NativeMethods.signal(NativeMethods.SIGXFSZ, NativeMethods.SIG_IGN);
         PythonInstallation python;
         try
         {

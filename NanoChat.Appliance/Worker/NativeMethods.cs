@@ -4,12 +4,14 @@ namespace NanoChat.Appliance.Worker;
 
 /// <summary>
 /// The few libc calls the worker needs that .NET does not offer: file-descriptor plumbing for output
-/// capture, poll for batching, pthread_kill to wake the main thread out of a blocking call, _exit to
+/// capture, poll for batching, signal to ignore SIGXFSZ, pthread_kill to wake the main thread out of a blocking call, _exit to
 /// leave without running Python's (slow, pointless) shutdown.
 /// </summary>
 internal static partial class NativeMethods
 {
     public const int SIGINT = 2;
+    public const int SIGXFSZ = 25;
+    public static readonly nint SIG_IGN = 1;
     public const short POLLIN = 0x001;
     public const int F_SETFL = 4;
     public const int F_GETFL = 3;
@@ -49,6 +51,9 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc")]
+    public static partial nint signal(int signal, nint handler);
 
     [LibraryImport("libc")]
     public static partial nuint pthread_self();

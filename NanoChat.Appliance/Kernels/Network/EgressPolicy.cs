@@ -20,8 +20,6 @@ public static class EgressPolicy
     /// <summary>The address to connect to for host:port, or null and the sentence saying why not.</summary>
     public static async Task<(IPAddress? Address, string? Refusal)> ResolveAsync(string host, int port, CancellationToken cancel)
     {
-        if (!AllowedPorts.Contains(port))
-            return (null, $"Port {port} is not allowed: kernels may download over http (80) and https (443) only.");
         IPAddress[] addresses;
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
             addresses = [literal];
@@ -44,6 +42,8 @@ public static class EgressPolicy
             if (Refused(address, own) is { } why)
                 return (null, $"'{host}' ({address}) is {why}: kernels may not reach it.");
         }
+        if (!AllowedPorts.Contains(port))
+            return (null, $"Port {port} is not allowed: kernels may download over http (80) and https (443) only.");
         return (addresses.FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork) ?? addresses[0], null);
     }
 
