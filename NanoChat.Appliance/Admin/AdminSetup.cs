@@ -35,6 +35,7 @@ public static class AdminSetup
         pages.MapConsolePages();
         pages.MapUserPages();
         pages.MapHandOutPages();
+        pages.MapStudentCodePages();
         return app;
     }
 }

@@ -46,11 +46,23 @@ public static class ServiceCommand
             return CommandLine.Fail("install-service needs Linux with systemd.");
         if (Environment.UserName != "root")
             return CommandLine.Fail("install-service changes /etc/systemd and creates a system user: run it with sudo (or add --dry-run to see the unit).");
-        if (execStart[0].StartsWith("/root/", StringComparison.Ordinal) || execStart.Any(word => word.StartsWith("/root/", StringComparison.Ordinal)))
+        if (user != "root" && execStart.Any(word => word.StartsWith("/root/", StringComparison.Ordinal)))
             output.WriteLine($"Warning: the binary lives under /root, which the '{user}' user cannot read; copy the appliance to /opt/nanochat first.");
         try
         {
-            if (Run("getent", "passwd", user) != 0)
+            if (user == "root")
+            {
+                // The service's /etc is read-only (ProtectSystem=strict): the kernels' account is made now.
+                var (kernelUser, kernelProblem) = Kernels.Sandbox.KernelUser.Resolve(Kernels.Sandbox.KernelUser.DefaultName);
+                if (kernelUser is null)
+                    throw new InvalidOperationException(kernelProblem ?? "The kernels' account could not be made.");
+                output.WriteLine($"Students' kernels will run as the unprivileged account '{kernelUser.Name}' (uid {kernelUser.Uid}).");
+            }
+            else
+            {
+                output.WriteLine($"Note: as '{user}', the service runs students' kernels with its own account's rights (inside the sandbox); install as root, the default, to give them the unprivileged account {Kernels.Sandbox.KernelUser.DefaultName}.");
+            }
+            if (user != "root" && Run("getent", "passwd", user) != 0)
             {
                 Check(Run("useradd", "--system", "--user-group", "--home-dir", options.DataDirectoryFullPath, "--no-create-home", "--shell", "/usr/sbin/nologin", user), $"useradd {user}");
                 output.WriteLine($"Created the system user '{user}'.");

@@ -19,8 +19,9 @@ namespace NanoChat.Appliance.Hosting;
 /// privileges, while a setuid bwrap (older distributions) would be stopped by no_new_privs.
 /// <c>ProtectKernelTunables</c> and <c>ProtectKernelLogs</c> are never set: they mount over parts of /proc,
 /// and an unprivileged process may then not mount the new /proc a sandbox with its own pid namespace needs.</item>
-/// <item>As root (<c>--user root</c>, the only way to get kernel limits on a cgroup v1 box, where systemd
-/// delegates nothing to other users) no capability is dropped: root's bwrap needs CAP_SYS_ADMIN.</item>
+/// <item>As root (the default: the only way to run kernels as an account of their own, and to get kernel
+/// limits on a cgroup v1 box, where systemd delegates nothing to other users) no capability is dropped:
+/// root's bwrap needs CAP_SYS_ADMIN, and setpriv CAP_SETUID/CAP_SETGID to hand kernels to nanochat-kernel.</item>
 /// <item><c>CacheDirectory=</c> for the single-file bundle's unpacked native libraries: with
 /// <c>ProtectHome</c> the default (<c>$HOME/.net</c>) is read-only for a root service.</item>
 /// </list>
@@ -29,7 +30,12 @@ public static class SystemdUnit
 {
     public const string ServiceName = "nanochat-appliance.service";
     public const string DefaultUnitPath = "/etc/systemd/system/" + ServiceName;
-    public const string DefaultUser = "nanochat";
+    /// <summary>
+    /// Root by default: only root can run each student's kernel as the unprivileged account
+    /// nanochat-kernel (a service of its own account would run student code with its own rights,
+    /// next to its database), and only root gets kernel limits on a cgroup v1 box.
+    /// </summary>
+    public const string DefaultUser = "root";
     public const string DefaultDataDirectory = "/var/lib/nanochat";
 
     public sealed record Settings(IReadOnlyList<string> ExecStart, string User, string DataDirectory, bool BubblewrapIsSetuid, bool NeedsLowPort);
@@ -69,8 +75,9 @@ public static class SystemdUnit
         }
         if (settings.User == "root")
         {
-            text.AppendLine("# Runs as root (install-service --user root, for cgroup v1 boxes): bubblewrap needs CAP_SYS_ADMIN and");
-            text.AppendLine("# cgroup v1 folders CAP_DAC_OVERRIDE, so capabilities are kept and NoNewPrivileges is not set.");
+            text.AppendLine("# Runs as root so that each kernel runs as the unprivileged account nanochat-kernel: bubblewrap needs");
+            text.AppendLine("# CAP_SYS_ADMIN, setpriv CAP_SETUID/CAP_SETGID, cgroup v1 folders CAP_DAC_OVERRIDE, so capabilities are");
+            text.AppendLine("# kept and NoNewPrivileges is not set (student code itself gets no_new_privs and no capability).");
             text.AppendLine("ProtectKernelModules=yes");
             text.AppendLine("ProtectClock=yes");
             text.AppendLine("RestrictRealtime=yes");

@@ -29,10 +29,19 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
     /// <summary>The port the worker's relay to the egress proxy listens on, inside the kernel's own network namespace.</summary>
     public const int ProxyRelayPort = 3128;
 
+    private bool _sharedFoldersReadable;
+
     public KernelProcess Launch(KernelLaunch request)
     {
         if (sandbox.Refusal is { } refusal)
             throw new KernelStartException(refusal);
+        if (sandbox.User is not null && !_sharedFoldersReadable)
+        {
+            // Once per web process: what the kernel account runs from, created root-only under UMask=0077.
+            foreach (var folder in new[] { python.FolderToExpose, BundleExtraction.Folder }.OfType<string>())
+                ReadableTree.Apply(folder);
+            _sharedFoldersReadable = true;
+        }
         KernelCgroup? cgroup = null;
         if (sandbox.CgroupVersion > 0)
         {

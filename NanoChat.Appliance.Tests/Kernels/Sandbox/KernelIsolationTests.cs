@@ -55,6 +55,35 @@ public sealed class KernelIsolationTests
         }
     }
 
+    [RequiresRootFact]
+    public async Task The_kernel_account_runs_the_appliances_venv_even_when_a_umask_made_it_root_only()
+    {
+        var data = TempFolders.Create("root-only-venv");
+        try
+        {
+            await using (var first = await KernelSession.StartAsync(options => { options.PythonPath = null; options.DataDirectory = data; }))
+            {
+                first.Server.KeepData = true;
+                Assert.Equal("ok", (await first.RunAsync("import numpy")).Status);
+            }
+            // As a systemd service with UMask=0077 would have made it: nothing for other accounts.
+            var venv = Path.Combine(data, "python");
+            foreach (var path in Directory.EnumerateFileSystemEntries(venv, "*", SearchOption.AllDirectories).Append(venv))
+            {
+                if (Posix.Describe(path) is { IsLink: false })
+                    File.SetUnixFileMode(path, File.GetUnixFileMode(path) & (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+            }
+            await using var second = await KernelSession.StartAsync(options => { options.PythonPath = null; options.DataDirectory = data; }, username: "amy");
+            var run = await second.RunAsync("import sys, numpy; print(sys.prefix)");
+            Assert.True(run.Status == "ok", run.ToString());
+            Assert.Equal(venv + "\n", run.Stdout);
+        }
+        finally
+        {
+            TempFolders.Delete(data);
+        }
+    }
+
     [Fact]
     public async Task A_variable_of_the_servers_environment_never_reaches_a_cell()
     {
