@@ -111,4 +111,24 @@ public sealed class ExecutionLogTests
         var logs = Directory.GetFiles(store.LogsFolder(session.Student.Id)).Length;
         Assert.Equal(4 + NanoChat.Appliance.Kernels.ExecutionStore.CelllessLogsKept, logs);
     }
+
+    [Fact]
+    public async Task A_users_logs_are_kept_within_their_byte_budget_newest_first()
+    {
+        await using var session = await KernelSession.StartAsync(options =>
+        {
+            options.Kernels.MaxLogBytesPerExecution = 1024 * 1024;
+            options.Kernels.MaxLogBytesPerUser = 1024 * 1024;
+        });
+        var runs = new List<long>();
+        for (var n = 0; n < 4; n++)
+            runs.Add((await session.RunAsync("print('x' * 400_000)", cellId: $"c{n}")).ExecutionId);
+        var store = session.Server.Services.GetRequiredService<NanoChat.Appliance.Kernels.ExecutionStore>();
+        store.PruneLogs(session.Student.Id);
+
+        // About 400 kB each: the newest two fit the 1 MiB budget, the older two are gone.
+        var kept = Directory.GetFiles(store.LogsFolder(session.Student.Id)).Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        Assert.Equal(2, kept.Count);
+        Assert.Equal(400_001, new CellRun(await KernelSession.ReadEventsAsync(await session.Http.GetStreamAsync($"/api/executions/{runs[^1]}/events"))).Stdout.Length);
+    }
 }

@@ -16,6 +16,7 @@ public sealed class Execution(ExecutionRecord record, string code, ExecutionLog 
 
     public long Id { get; } = record.Id;
     public string Key { get; } = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public long UserId { get; } = record.UserId;
     public long NotebookId { get; } = record.NotebookId;
     public string? CellId { get; } = record.CellId;
     public string Code { get; } = code;

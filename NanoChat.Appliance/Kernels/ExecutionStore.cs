@@ -89,6 +89,17 @@ public sealed class ExecutionStore(Database database, ApplianceOptions options)
             """,
             reader => (reader.GetInt64(0), reader.GetString(1)), null, ("$user", userId), ("$keep", options.Kernels.LogsKeptPerUser),
             ("$keepCellless", Math.Min(CelllessLogsKept, options.Kernels.LogsKeptPerUser))));
+        // And by size: the newest logs up to the user's budget stay, so 500 runs printing 64 MiB each
+        // cannot take 32 GB of the disk the class shares. Running executions have no size yet.
+        var kept = 0L;
+        foreach (var (id, path, bytes) in database.Read(connection => connection.Query(
+            "SELECT id, log_path, log_bytes FROM executions WHERE user_id = $user AND log_path <> '' AND finished_at IS NOT NULL ORDER BY id DESC",
+            reader => (reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? 0L : reader.GetInt64(2)), null, ("$user", userId))))
+        {
+            kept += bytes;
+            if (kept > options.Kernels.MaxLogBytesPerUser && !old.Contains((id, path)))
+                old.Add((id, path));
+        }
         foreach (var (id, path) in old)
         {
             File.Delete(path);

@@ -33,6 +33,9 @@ public sealed class KernelOptions
     /// <summary>Largest output log kept per execution (bytes); later output is dropped with a notice.</summary>
     public long MaxLogBytesPerExecution { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Bytes of execution logs kept per user on disk; the oldest beyond it are deleted.</summary>
+    public long MaxLogBytesPerUser { get; set; } = 1L * 1024 * 1024 * 1024;
+
     /// <summary>Execution logs kept per user on disk; older ones are deleted.</summary>
     public int LogsKeptPerUser { get; set; } = 500;
 
@@ -91,6 +94,8 @@ public sealed class KernelOptions
             return "The kernel idle time must be 0 (never stop) or a number of minutes.";
         if (InterruptGraceSeconds <= 0 || StartTimeoutSeconds <= 0)
             return "The kernel interrupt grace and start timeout must be positive numbers of seconds.";
+        if (MaxLogBytesPerUser < MaxLogBytesPerExecution)
+            return "The output logs kept per user must be at least one execution's log.";
         if (MaxLogBytesPerExecution < 64 * 1024 || StoredHeadBytes < 1024 || StoredTailBytes < 1024)
             return "The output limits must be at least 64 KiB per log and 1 KiB of head and tail.";
         return null;

@@ -12,6 +12,8 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
     /// <summary>Sockets folders are named for the web process (KernelLeftovers removes a dead one's).</summary>
     public const string SocketsRootPrefix = "nanochat-kernels-";
 
+    private const long BigLogBytes = 16L * 1024 * 1024;
+
     // One folder per web host, not per process: test runs host several appliances in one process,
     // and one stopping (DeleteSocketsRoot) must not pull the folder from under another's kernels.
     private readonly string _socketsRoot = Path.Combine(Path.GetTempPath(),
@@ -72,6 +74,9 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
         try
         {
             store.Finish(execution.Id, status, executionCount, reason, log.Bytes, execution.StartedAt);
+            // A big log counts against the user's log budget now, not at the next routine prune.
+            if (log.Bytes > BigLogBytes)
+                _ = Task.Run(() => store.PruneLogs(execution.UserId));
         }
         catch (Exception error)
         {
