@@ -91,8 +91,8 @@ public sealed record SandboxLayout(
             {
                 if (covered.Any(folder => ancestor == folder || ancestor.StartsWith(folder + "/", StringComparison.Ordinal)))
                     break;
-                // Below /tmp and /run the sandbox has its own empty tmpfs already.
-                if (ancestor is "/tmp" or "/run" || ancestor.StartsWith("/tmp/", StringComparison.Ordinal) || ancestor.StartsWith("/run/", StringComparison.Ordinal))
+                // Below /tmp, /run and the data folder the sandbox has its own empty tmpfs already.
+                if (new[] { "/tmp", "/run", DataDirectory }.Any(root => ancestor == root || ancestor.StartsWith(root + "/", StringComparison.Ordinal)))
                     break;
                 if (!user.CanTraverse(ancestor))
                 {
