@@ -1,6 +1,7 @@
 using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Chat;
+using NanoChat.Appliance.CourseData;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Ipynb;
 using NanoChat.Appliance.Kernels;
@@ -33,6 +34,7 @@ public partial class Program
         builder.Services.AddTutorials();               // the tutorial catalog: built-in and uploaded notebooks, per-user copies
         builder.Services.AddKernels(options);          // one sandboxed Python worker per user, execution logs
         builder.Services.AddWorkspaces();              // students' folders: owner, quota, disk reserve
+        builder.Services.AddCourseData(options);       // course data staged once, shown read-only in every kernel
         builder.Services.AddChat();                    // checkpoints of a user, chat through their kernel
         builder.Services.AddAdmin(options);            // instructor console: accounts, hand-outs, health, backups, events
         builder.Services.AddOpenApi();                 // /openapi/v1.json
@@ -55,6 +57,7 @@ public partial class Program
         app.MapTutorials();                            // /api/tutorials, /tutorials
         app.MapKernels();                              // /api/execute/stream, /api/executions, /api/kernel
         app.MapWorkspaces();                           // GET /api/admin/storage
+        app.MapCourseData();                           // /api/admin/course-data, /admin/course-data
         app.MapChat();                                 // /api/checkpoints, /api/chat, /chat
         app.MapAdmin();                                // /api/admin/*, /admin/* (instructors only)
         return app;

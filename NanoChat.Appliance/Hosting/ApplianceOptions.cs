@@ -26,6 +26,9 @@ public sealed class ApplianceOptions
     /// <summary>Revisions kept per notebook in the history table.</summary>
     public int RevisionsKeptPerNotebook { get; set; } = 50;
 
+    /// <summary>How big staged course data (archives, their files) may be.</summary>
+    public CourseData.CourseLimits CourseLimits { get; set; } = CourseData.CourseLimits.Default;
+
     /// <summary>Students' workers: limits, timeouts, output bounds.</summary>
     public Kernels.KernelOptions Kernels { get; } = new();
     /// <summary>Where nightly and console backups go; null means DATA/backups (better: another disk).</summary>

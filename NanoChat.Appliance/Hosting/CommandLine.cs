@@ -18,6 +18,8 @@ public static class CommandLine
           NanoChat.Appliance user add NAME [--role instructor|student] [--data DIR]   (password from stdin, or generated)
           NanoChat.Appliance backup FILE [--data DIR]                                 (FILE.tar.gz: database + workspaces)
           NanoChat.Appliance restore FILE --data DIR                                 (into an empty data folder)
+          NanoChat.Appliance course-data add PATH|URL --kind KIND [--name NAME] [--sha256 HEX] [--data DIR]
+          NanoChat.Appliance course-data list|remove NAME [--data DIR]            (course data for every kernel, read-only)
           NanoChat.Appliance install-service [--data DIR] [--urls URL] [--user NAME] [--dry-run]
           NanoChat.Appliance uninstall-service
           NanoChat.Appliance kernel --socket PATH --user NAME                        (internal: a student's worker)
@@ -38,6 +40,7 @@ public static class CommandLine
                 "user" => UserCommand.Run(rest),
                 "backup" => BackupCommand.Run(rest),
                 "restore" => RestoreCommand.Run(rest),
+                "course-data" => await CourseDataCommand.RunAsync(rest),
                 "install-service" => ServiceCommand.Install(rest),
                 "uninstall-service" => ServiceCommand.Uninstall(rest),
                 "kernel" => await KernelCommandEntry.RunAsync(rest),

@@ -15,10 +15,15 @@ public interface IKernelLauncher
 /// <summary>
 /// Everything a launcher needs to start one user's worker: where its workspace and socket are, its
 /// Python, the largest file it may write (the workspace quota, as RLIMIT_FSIZE; 0 = none), and the
-/// web process's egress proxy socket when the class may reach the internet (null: no network at all).
+/// web process's egress proxy socket when the class may reach the internet (null: no network at all),
+/// and where the staged course data is shown to it.
 /// </summary>
 public sealed record KernelLaunch(long UserId, string Username, string Workspace, string SocketPath, Worker.PythonInstallation Python,
-    long FileSizeLimitBytes = 0, string? ProxySocketPath = null);
+    long FileSizeLimitBytes = 0, string? ProxySocketPath = null, CourseData.CourseMounts.Plan? Course = null)
+{
+    /// <summary>nanochat's NANOCHAT_BASE_DIR in the kernel: in the workspace, so students' own checkpoints stay theirs.</summary>
+    public string NanochatBase => Path.Combine(Workspace, ".cache", "nanochat");
+}
 
 /// <summary>
 /// A started worker as the web process sees it: the OS process (bwrap or the worker itself), its

@@ -7,7 +7,8 @@ namespace NanoChat.Appliance.Kernels;
 /// <summary>What every user's kernel shares: the launcher, the store, the options, and the one way an
 /// execution is finished (done event in its log, row updated). A singleton of the web process.</summary>
 public sealed class KernelServices(ApplianceOptions options, IKernelLauncher launcher, ExecutionStore store, PythonLocator python, SandboxStatus sandbox,
-    Workspaces.WorkspaceFolders workspaces, Workspaces.WorkspaceQuota quota, Network.KernelNetworkSettings network, ILogger<KernelManager> logger)
+    Workspaces.WorkspaceFolders workspaces, Workspaces.WorkspaceQuota quota, Network.KernelNetworkSettings network, CourseData.CourseStore course,
+    ILogger<KernelManager> logger)
 {
     /// <summary>Sockets folders are named for the web process (KernelLeftovers removes a dead one's).</summary>
     public const string SocketsRootPrefix = "nanochat-kernels-";
@@ -46,6 +47,12 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
                 proxy = Network.EgressProxy.Start(Path.Combine(folder, "proxy.sock"), sandbox.User, logger, username);
             var request = new KernelLaunch(userId, username, workspace, Path.Combine(folder, "kernel.sock"), interpreter,
                 quota.QuotaBytes, proxy is null ? null : Path.Combine(folder, "proxy.sock"));
+            var plan = CourseData.CourseMounts.For(course, request.NanochatBase);
+            // The folders course data is shown over exist in the workspace, the student's own (an empty
+            // mount point bwrap made would be root's).
+            foreach (var nanochatFolder in plan.NanochatFolders)
+                workspaces.EnsureFolder(userId, Path.Combine(".cache", "nanochat", nanochatFolder));
+            request = request with { Course = plan };
             return await WorkerConnection.StartAsync(launcher, request, folder, options.Kernels, sandbox.User, proxy, CancellationToken.None);
         }
         catch

@@ -97,8 +97,9 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
             variables[BundleExtraction.BaseVariable] = bundleBase;
         if (options.Kernels.TestMisbehave is { } misbehave)
             variables[Worker.KernelWorker.MisbehaveVariable] = misbehave;
-        if (options.NanochatDirectory is not null)
-            variables["NANOCHAT_BASE_DIR"] = Path.Combine(request.Workspace, ".cache", "nanochat");
+        variables["NANOCHAT_BASE_DIR"] = request.NanochatBase;
+        foreach (var (name, value) in request.Course?.Environment ?? new Dictionary<string, string>())
+            variables[name] = value;
         if (request.ProxySocketPath is not null)
         {
             // Downloads go through the web process's egress proxy (requests, urllib, huggingface_hub and
@@ -124,7 +125,7 @@ public sealed class LocalKernelLauncher(ApplianceOptions options, SandboxStatus 
         };
         var shown = new List<string?> { python.FolderToExpose, BundleExtraction.Folder };
         return new SandboxLayout(options.DataDirectoryFullPath, request.Workspace, Path.GetDirectoryName(request.SocketPath)!,
-            Clean(readOnly), Clean(shown), sandbox.User);
+            Clean(readOnly), Clean(shown), sandbox.User, request.Course?.Mounts);
     }
 
     private static List<string> Clean(IEnumerable<string?> folders) =>

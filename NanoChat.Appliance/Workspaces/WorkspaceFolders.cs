@@ -31,6 +31,26 @@ public sealed class WorkspaceFolders(ApplianceOptions options, SandboxStatus san
     }
 
     /// <summary>
+    /// A folder inside the user's workspace (made with every missing level above it), owned by the
+    /// kernel account; a link on the way is replaced by nothing: the call fails instead.
+    /// </summary>
+    public void EnsureFolder(long userId, string relative)
+    {
+        var current = PathOf(userId);
+        foreach (var part in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            if (Posix.Describe(current) is { IsLink: true })
+                throw new IOException($"'{current}' is a link; course data is not shown through it.");
+            if (Directory.Exists(current))
+                continue;
+            Directory.CreateDirectory(current);
+            if (sandbox.User is { } user)
+                Posix.ChangeOwner(current, user.Uid, user.Gid);
+        }
+    }
+
+    /// <summary>
     /// lchown of every entry below <paramref name="folder"/>, never following a link (a student's
     /// link to /etc/shadow stays a link they own). Runs only while none of the student's processes
     /// exist, so nothing can swap a folder for a link under the walk.

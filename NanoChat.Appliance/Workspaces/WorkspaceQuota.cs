@@ -20,7 +20,14 @@ public sealed class WorkspaceQuota(ApplianceOptions options, UserStore users)
 
     private readonly Lazy<long> _sizedQuota = new(() => Size(options, users));
 
-    public long ReserveBytes => options.Kernels.DiskReserveBytes > 0 ? options.Kernels.DiskReserveBytes : DefaultReserve(Disk(options).TotalBytes);
+    public long ReserveBytes => ReserveFor(options);
+
+    /// <summary>The disk reserve of these options: configured, or the larger of 2 GiB and 5 % of the disk.</summary>
+    public static long ReserveFor(ApplianceOptions options) =>
+        options.Kernels.DiskReserveBytes > 0 ? options.Kernels.DiskReserveBytes : DefaultReserve(Disk(options).TotalBytes);
+
+    /// <summary>What may still be written under the data folder before the reserve is touched.</summary>
+    public static long FreeAboveReserve(ApplianceOptions options) => Disk(options).AvailableBytes - ReserveFor(options);
 
     public long QuotaBytes => options.Kernels.WorkspaceQuotaBytes > 0 ? options.Kernels.WorkspaceQuotaBytes : _sizedQuota.Value;
 
@@ -32,7 +39,7 @@ public sealed class WorkspaceQuota(ApplianceOptions options, UserStore users)
     private static long Size(ApplianceOptions options, UserStore users)
     {
         var disk = Disk(options);
-        var reserve = options.Kernels.DiskReserveBytes > 0 ? options.Kernels.DiskReserveBytes : DefaultReserve(disk.TotalBytes);
+        var reserve = ReserveFor(options);
         var seats = Math.Max(MinimumSeats, users.All().Count);
         return Math.Max(SmallestSizedQuotaBytes, (disk.AvailableBytes - reserve) / seats);
     }

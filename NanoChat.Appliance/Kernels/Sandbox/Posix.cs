@@ -15,7 +15,7 @@ public static partial class Posix
     private const int StatxBytes = 256;
 
     /// <summary>What statx says of a path (links not followed).</summary>
-    public readonly record struct FileStatus(int Owner, int Group, int Mode, long AllocatedBytes, bool IsDirectory, bool IsLink);
+    public readonly record struct FileStatus(int Owner, int Group, int Mode, long AllocatedBytes, bool IsDirectory, bool IsLink, bool IsRegularFile);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatxNative(int directory, string path, int flags, uint mask, Span<byte> buffer);
@@ -37,7 +37,7 @@ public static partial class Posix
         var mode = BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]);
         var blocks = BinaryPrimitives.ReadInt64LittleEndian(buffer[48..]);
         var type = mode & 0xF000;
-        return new FileStatus(uid, gid, mode & 0xFFF, blocks * 512, type == 0x4000, type == 0xA000);
+        return new FileStatus(uid, gid, mode & 0xFFF, blocks * 512, type == 0x4000, type == 0xA000, type == 0x8000);
     }
 
     /// <summary>Gives a path (not a link's target) to a user; throws with the path on failure.</summary>

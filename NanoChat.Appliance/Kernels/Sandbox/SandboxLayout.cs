@@ -24,7 +24,8 @@ public sealed record SandboxLayout(
     string SocketFolder,
     IReadOnlyList<string> ReadOnlyFolders,
     IReadOnlyList<string> AlwaysShown,
-    KernelUser? User)
+    KernelUser? User,
+    IReadOnlyList<CourseData.CourseMounts.Mount>? CourseViews = null)
 {
     public const string SetprivPath = "/usr/bin/setpriv";
 
@@ -53,6 +54,20 @@ public sealed record SandboxLayout(
             Bind(arguments, "--ro-bind", folder, emptyRoots);
         Bind(arguments, "--bind", Workspace, emptyRoots);
         Bind(arguments, "--ro-bind", SocketFolder, emptyRoots);
+        // Course data, read-only: a folder bound as it is, or single files (shards of several items)
+        // in a fresh tmpfs that is made read-only once they are in.
+        foreach (var mount in CourseViews ?? [])
+        {
+            if (mount.Folder is { } folder)
+                Bind(arguments, "--ro-bind", folder, mount.Target, emptyRoots);
+            else
+            {
+                arguments.AddRange(["--tmpfs", mount.Target]);
+                foreach (var (file, name) in mount.Files)
+                    arguments.AddRange(["--ro-bind", file, mount.Target + "/" + name]);
+                arguments.AddRange(["--remount-ro", mount.Target]);
+            }
+        }
         foreach (var device in Directory.Exists("/dev") ? Directory.GetFiles("/dev", "nvidia*") : [])
             arguments.AddRange(["--dev-bind", device, device]);
         if (Directory.Exists("/dev/dri"))
@@ -109,12 +124,15 @@ public sealed record SandboxLayout(
     /// (root's), which the kernel account could not walk, so inside an empty tmpfs of ours the folder
     /// above is made first with --dir (0755).
     /// </summary>
-    private static void Bind(List<string> arguments, string how, string folder, IReadOnlyList<string> emptyRoots)
+    private static void Bind(List<string> arguments, string how, string folder, IReadOnlyList<string> emptyRoots) =>
+        Bind(arguments, how, folder, folder, emptyRoots);
+
+    private static void Bind(List<string> arguments, string how, string source, string target, IReadOnlyList<string> emptyRoots)
     {
-        var parent = Path.GetDirectoryName(folder);
-        if (parent is not null && emptyRoots.Any(root => parent.StartsWith(root + "/", StringComparison.Ordinal)))
+        var parent = Path.GetDirectoryName(target);
+        if (parent is not null && emptyRoots.Any(root => parent == root || parent.StartsWith(root + "/", StringComparison.Ordinal)))
             arguments.AddRange(["--dir", parent]);
-        arguments.AddRange([how, folder, folder]);
+        arguments.AddRange([how, source, target]);
     }
 
     private static bool IsUnder(string path, IEnumerable<string> folders) =>
