@@ -18,10 +18,11 @@ public sealed class CourseStaging(CourseStore store, CourseDownload download, Co
         try
         {
             string origin;
+            var unpacked = false;
             if (isUrl)
             {
                 var (file, fileName) = await download.FetchAsync(url!, sha256, progress, cancel);
-                StageFile(file, fileName, staging, move: true);
+                unpacked = StageFile(file, fileName, staging, move: true);
                 origin = url!.AbsoluteUri;
             }
             else if (Directory.Exists(source))
@@ -32,12 +33,12 @@ public sealed class CourseStaging(CourseStore store, CourseDownload download, Co
             }
             else if (File.Exists(source))
             {
-                StageFile(source, Path.GetFileName(source), staging, move: false);
+                unpacked = StageFile(source, Path.GetFileName(source), staging, move: false);
                 origin = Path.GetFullPath(source);
             }
             else
                 throw new CourseImportException($"'{source}' is neither an http(s) address nor a file or folder on this box.");
-            return store.Commit(staging, name, kind, origin);
+            return store.Commit(staging, name, kind, origin, unwrap: unpacked);
         }
         catch
         {
@@ -46,8 +47,8 @@ public sealed class CourseStaging(CourseStore store, CourseDownload download, Co
         }
     }
 
-    /// <summary>Unpacks an archive, or copies (moves) a single file in as it is.</summary>
-    private void StageFile(string file, string fileName, string staging, bool move)
+    /// <summary>Unpacks an archive (true), or copies (moves) a single file in as it is (false).</summary>
+    private bool StageFile(string file, string fileName, string staging, bool move)
     {
         var length = new FileInfo(file).Length;
         if (IsArchive(file, fileName))
@@ -58,7 +59,7 @@ public sealed class CourseStaging(CourseStore store, CourseDownload download, Co
             CourseImport.FromArchive(file, staging, limits);
             if (move)
                 File.Delete(file);
-            return;
+            return true;
         }
         if (length > limits.MaxMemberBytes)
             throw new CourseImportException($"'{fileName}' is larger than the {Admin.ConsoleFormatting.Bytes(limits.MaxMemberBytes)} a single file may be.");
@@ -68,6 +69,7 @@ public sealed class CourseStaging(CourseStore store, CourseDownload download, Co
             File.Move(file, target);
         else
             File.Copy(file, target);
+        return false;
     }
 
     /// <summary>By name, or by content: a zip's "PK\3\4", a gzip's 1f 8b, a tar's "ustar" at 257.</summary>

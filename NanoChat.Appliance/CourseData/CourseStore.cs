@@ -87,13 +87,13 @@ public sealed partial class CourseStore(string dataDirectory)
 
     /// <summary>
     /// Makes a filled staging folder the item <paramref name="name"/>, replacing one of that name:
-    /// a single top-level folder is unwrapped (an archive of "eval_bundle/…" gives the bundle's files),
-    /// every file is made readable by the kernel account, then the folder is renamed into place and
+    /// when <paramref name="unwrap"/> (an unpacked archive), a single top-level folder is unwrapped
+    /// (eval_bundle.zip holds "eval_bundle/…"), except a hub cache's own "models--…" folder; every file is made readable by the kernel account, then the folder is renamed into place and
     /// the manifest written.
     /// </summary>
-    public CourseItem Commit(string staging, string name, CourseItemKind kind, string source)
+    public CourseItem Commit(string staging, string name, CourseItemKind kind, string source, bool unwrap = false)
     {
-        var content = Unwrapped(staging);
+        var content = unwrap ? Unwrapped(staging, kind) : staging;
         ReadableTree.Apply(content);
         var files = Directory.EnumerateFiles(content, "*", SearchOption.AllDirectories).Count();
         var item = new CourseItem(name, kind.Name, DiskUsage.Measure(content), DateTimeOffset.UtcNow, source, files);
@@ -131,9 +131,13 @@ public sealed partial class CourseStore(string dataDirectory)
         return existed;
     }
 
-    private static string Unwrapped(string staging)
+    private static string Unwrapped(string staging, CourseItemKind kind)
     {
         var folders = Directory.GetDirectories(staging);
-        return folders.Length == 1 && Directory.GetFiles(staging).Length == 0 ? folders[0] : staging;
+        if (folders.Length != 1 || Directory.GetFiles(staging).Length > 0)
+            return staging;
+        var only = Path.GetFileName(folders[0]);
+        var hubEntry = new[] { "models--", "datasets--", "spaces--" }.Any(prefix => only.StartsWith(prefix, StringComparison.Ordinal));
+        return kind == CourseItemKind.HubCache && hubEntry ? staging : folders[0];
     }
 }
