@@ -29,10 +29,28 @@ public static class StudentCodePages
             events.InstructorAction(SignIn.Current(http)!.Username, null, network.InternetAllowed ? "allowed kernels to download from the internet" : "took kernels off the internet");
             return renderer.Fragment(http, "admin/_student_code.html", Model(sandbox, network, users, folders, quota));
         });
+        pages.MapPost("/student-code/quota", async (HttpContext http, PageRenderer renderer, SandboxStatus sandbox, KernelNetworkSettings network,
+            UserStore users, WorkspaceFolders folders, WorkspaceQuota quota, EventLog events) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            string? problem = null;
+            if (!double.TryParse(form["quotaGb"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var gib) || gib < 0 || gib > 1_000_000)
+                problem = "The quota is a number of GiB (0 for the default sized from the disk).";
+            else if (quota.Check((long)(gib * Gibibyte)) is { } refused)
+                problem = refused;
+            else
+            {
+                quota.ChosenBytes = gib == 0 ? null : (long)(gib * Gibibyte);
+                events.InstructorAction(SignIn.Current(http)!.Username, null, $"set the workspace quota to {(gib == 0 ? "the default" : ConsoleFormatting.Bytes((long)(gib * Gibibyte)))}");
+            }
+            return renderer.Fragment(http, "admin/_student_code.html", Model(sandbox, network, users, folders, quota, problem));
+        });
         return pages;
     }
 
-    private static object Model(SandboxStatus sandbox, KernelNetworkSettings network, UserStore users, WorkspaceFolders folders, WorkspaceQuota quota)
+    private const double Gibibyte = 1024.0 * 1024 * 1024;
+
+    private static object Model(SandboxStatus sandbox, KernelNetworkSettings network, UserStore users, WorkspaceFolders folders, WorkspaceQuota quota, string? problem = null)
     {
         var internet = network.InternetAllowed;
         var usage = users.All().Select(user => (user.Username, Used: DiskUsage.Measure(folders.PathOf(user.Id)))).OrderByDescending(row => row.Used).ToList();
@@ -43,6 +61,9 @@ public static class StudentCodePages
             Internet = internet,
             Network = KernelNetworkApi.View(internet).Detail,
             Quota = ConsoleFormatting.Bytes(quota.QuotaBytes),
+            QuotaGb = (quota.QuotaBytes / Gibibyte).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+            QuotaChosen = quota.ChosenBytes is not null,
+            Problem = problem,
             Reserve = ConsoleFormatting.Bytes(quota.ReserveBytes),
             Free = ConsoleFormatting.Bytes(quota.FreeBytes),
             Largest = usage.Take(LargestShown).Select(row => new

@@ -67,6 +67,7 @@ public sealed class WorkspaceWatchdog(KernelManager kernels, WorkspaceFolders fo
         var free = quota.FreeBytes;
         var lowDisk = free < quota.ReserveBytes;
         var now = DateTimeOffset.UtcNow;
+        var limit = quota.QuotaBytes;
         foreach (var (userId, username) in running)
         {
             var previous = _readings.GetValueOrDefault(userId);
@@ -77,7 +78,6 @@ public sealed class WorkspaceWatchdog(KernelManager kernels, WorkspaceFolders fo
             var next = now + TimeSpan.FromTicks(Math.Max(CheckInterval.Ticks, clock.Elapsed.Ticks * IntervalsPerScanTime));
             // A kernel's first measurement is its baseline: one that starts over quota may delete files.
             var grew = previous is not null && used > previous.UsedBytes;
-            var limit = quota.QuotaBytes;
             string? notice = null;
             if (used > limit && grew)
                 notice = $"Your workspace is full ({Gib(used)} of {Gib(limit)}): this cell was stopped and the programs it started were ended. Delete files you no longer need (for example `!rm -r old_checkpoints`) to go on.";
