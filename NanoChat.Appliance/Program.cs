@@ -2,6 +2,7 @@ using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Chat;
 using NanoChat.Appliance.CourseData;
+using NanoChat.Appliance.Doctor;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Ipynb;
 using NanoChat.Appliance.Kernels;
@@ -58,6 +59,7 @@ public partial class Program
         app.MapKernels();                              // /api/execute/stream, /api/executions, /api/kernel
         app.MapWorkspaces();                           // GET /api/admin/storage
         app.MapCourseData();                           // /api/admin/course-data, /admin/course-data
+        app.MapDoctor();                               // /admin/doctor, /api/admin/doctor: is the box ready for a class
         app.MapChat();                                 // /api/checkpoints, /api/chat, /chat
         app.MapAdmin();                                // /api/admin/*, /admin/* (instructors only)
         return app;

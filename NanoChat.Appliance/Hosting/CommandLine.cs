@@ -20,6 +20,7 @@ public static class CommandLine
           NanoChat.Appliance restore FILE --data DIR                                 (into an empty data folder)
           NanoChat.Appliance course-data add PATH|URL --kind KIND [--name NAME] [--sha256 HEX] [--data DIR]
           NanoChat.Appliance course-data list|remove NAME [--data DIR]            (course data for every kernel, read-only)
+          NanoChat.Appliance doctor [--data DIR] [--python PATH] [--nanochat DIR]   (is this box ready for a class?)
           NanoChat.Appliance install-service [--data DIR] [--urls URL] [--user NAME] [--dry-run]
           NanoChat.Appliance uninstall-service
           NanoChat.Appliance kernel --socket PATH --user NAME                        (internal: a student's worker)
@@ -41,6 +42,7 @@ public static class CommandLine
                 "backup" => BackupCommand.Run(rest),
                 "restore" => RestoreCommand.Run(rest),
                 "course-data" => await CourseDataCommand.RunAsync(rest),
+                "doctor" => DoctorCommand.Run(rest),
                 "install-service" => ServiceCommand.Install(rest),
                 "uninstall-service" => ServiceCommand.Uninstall(rest),
                 "kernel" => await KernelCommandEntry.RunAsync(rest),
