@@ -6,7 +6,7 @@ using NanoChat.Appliance.Web;
 namespace NanoChat.Appliance.Chat;
 
 /// <summary>
-/// `/api/checkpoints` (the caller's own trained models) and the Chat page. Generation itself runs in
+/// `/api/checkpoints` (the caller's own trained models and the shelf's) and the Chat page. Generation itself runs in
 /// the caller's worker (see <c>Chat/Python/appliance_chat.py</c>), never in this process.
 /// </summary>
 public static class ChatApi
@@ -20,14 +20,14 @@ public static class ChatApi
 
     public static WebApplication MapChat(this WebApplication app)
     {
-        app.MapGet("/api/checkpoints", (HttpContext http, CheckpointStore checkpoints, ApplianceOptions options) =>
-            ListCheckpoints(http.User.Id(), checkpoints, options)).RequireAuthorization().WithTags("Chat");
+        app.MapGet("/api/checkpoints", (HttpContext http, CheckpointStore checkpoints, ApplianceOptions options, CourseData.CourseStore course) =>
+            ListCheckpoints(http.User.Id(), checkpoints, options, course)).RequireAuthorization().WithTags("Chat");
 
         app.MapPost("/api/chat", ChatStream.ReplyAsync).RequireAuthorization().WithTags("Chat");
 
-        app.MapGet("/chat", (HttpContext http, PageRenderer pages, CheckpointStore checkpoints, ApplianceOptions options, long? checkpoint) =>
+        app.MapGet("/chat", (HttpContext http, PageRenderer pages, CheckpointStore checkpoints, ApplianceOptions options, CourseData.CourseStore course, long? checkpoint) =>
         {
-            var list = ListCheckpoints(http.User.Id(), checkpoints, options);
+            var list = ListCheckpoints(http.User.Id(), checkpoints, options, course);
             return pages.Page(http, "chat/page.html", "Chat", new { Checkpoints = list, Selected = checkpoint ?? list.FirstOrDefault()?.Id });
         }).RequireAuthorization().ExcludeFromDescription();
         return app;
@@ -36,6 +36,7 @@ public static class ChatApi
     public static string WorkspaceOf(ApplianceOptions options, long userId) =>
         Path.Combine(options.WorkspacesDirectory, userId.ToString(CultureInfo.InvariantCulture));
 
-    private static IReadOnlyList<Checkpoint> ListCheckpoints(long userId, CheckpointStore checkpoints, ApplianceOptions options) =>
-        checkpoints.Sync(userId, CheckpointDiscovery.Scan(WorkspaceOf(options, userId)));
+    /// <summary>The user's own checkpoints, then the instructor's shelf (course data of kind checkpoint), which every student sees.</summary>
+    private static IReadOnlyList<Checkpoint> ListCheckpoints(long userId, CheckpointStore checkpoints, ApplianceOptions options, CourseData.CourseStore course) =>
+        checkpoints.Sync(userId, [.. CheckpointDiscovery.Scan(WorkspaceOf(options, userId)), .. CourseData.CourseShelf.Scan(course).Select(shelved => shelved.Found)]);
 }

@@ -20,14 +20,15 @@ public static class ChatStream
     public const string TokenMime = "application/vnd.nanochat.token+json";
 
     public static async Task<IResult> ReplyAsync(ChatRequest request, HttpContext http, CheckpointStore checkpoints, KernelManager kernels,
-        ApplianceOptions options, ChatOptions chatOptions)
+        ApplianceOptions options, ChatOptions chatOptions, CourseData.CourseStore course)
     {
         if (request.Check(chatOptions) is { } problem)
             return Problems.BadRequest(problem);
         var userId = http.User.Id();
         if (checkpoints.Find(userId, request.Checkpoint!.Value) is not { } checkpoint)
             return Problems.NotFound("The checkpoint");
-        if (CheckpointDiscovery.Resolve(ChatApi.WorkspaceOf(options, userId), checkpoint.RelativePath) is null)
+        if (CheckpointDiscovery.Resolve(ChatApi.WorkspaceOf(options, userId), checkpoint.RelativePath) is null
+            && CourseData.CourseShelf.HostFileOf(course, checkpoint.RelativePath) is null)
             return Problems.NotFound("The checkpoint file");
 
         var arguments = new JsonObject

@@ -7,6 +7,7 @@ namespace NanoChat.Appliance.CourseData;
 /// <c>NANOCHAT_BASE_DIR</c> (<c>~/.cache/nanochat</c>): all shards items together in
 /// <c>base_data_climbmix</c>, the newest tokenizer, evaluation bundle and task data in their folders.
 /// tiktoken and the Hugging Face hub are pointed at their caches and told to stay offline.
+/// The shelf's nanochat models appear under nanochat's checkpoint folders there (<see cref="CourseShelf"/>).
 /// The student's own checkpoints there stay in their writable workspace.
 /// </summary>
 public static class CourseMounts
@@ -41,6 +42,13 @@ public static class CourseMounts
                 mounts.Add(new Mount(Path.Combine(nanochatBase, kind.NanochatFolder!), store.FolderOf(item.Name), []));
                 nanochatFolders.Add(kind.NanochatFolder!);
             }
+        }
+        // The shelf's nanochat models, where load_model and --model-tag find them.
+        foreach (var shelved in CourseShelf.Scan(store).Where(shelved => shelved.HostTagFolder is not null))
+        {
+            var relative = Path.GetRelativePath(Chat.CheckpointDiscovery.NanochatBaseFolder, shelved.WorkspaceTagFolder!);
+            mounts.Add(new Mount(Path.Combine(nanochatBase, relative), shelved.HostTagFolder, []));
+            nanochatFolders.Add(relative);
         }
         if (Newest(items, CourseItemKind.Tiktoken) is { } tiktoken)
             environment["TIKTOKEN_CACHE_DIR"] = $"{SandboxRoot}/{tiktoken.Name}";
