@@ -109,7 +109,7 @@ public static class BoxDoctor
             yield return DoctorCheck.Lacking($"no venv in {folder} (.venv/bin/python). Fix: uv sync in the checkout.");
             yield break;
         }
-        var answer = Ask(venvPython, "import json, torch; print(json.dumps([torch.__version__, torch.cuda.is_available(), torch.version.cuda, torch.cuda.device_count()]))");
+        var answer = Ask(venvPython, "import json, platform, torch; print(json.dumps([torch.__version__, torch.cuda.is_available(), torch.version.cuda, torch.cuda.device_count(), platform.python_version()]))");
         if (answer is null)
         {
             yield return DoctorCheck.Lacking($"{venvPython} cannot import torch. Fix: uv sync in the checkout.");
@@ -118,8 +118,8 @@ public static class BoxDoctor
         var facts = JsonSerializer.Deserialize<JsonElement[]>(answer)!;
         var version = facts[0].GetString() ?? "?";
         yield return version.StartsWith(NanochatTorch, StringComparison.Ordinal)
-            ? DoctorCheck.Good($"torch {version} in the nanochat venv")
-            : DoctorCheck.Warning($"torch {version} in the nanochat venv; nanochat pins {NanochatTorch}. Fix: uv sync in the checkout.");
+            ? DoctorCheck.Good($"torch {version} on Python {facts[4]} in the nanochat venv")
+            : DoctorCheck.Warning($"torch {version} on Python {facts[4]} in the nanochat venv; nanochat pins {NanochatTorch}. Fix: uv sync in the checkout.");
         yield return facts[1].GetBoolean()
             ? DoctorCheck.Good($"CUDA {facts[2]} visible to that torch, {facts[3]} GPU(s)")
             : DoctorCheck.Warning("no CUDA visible to the nanochat venv's torch: training runs on CPU only. Fix: a CUDA build of torch (uv sync --extra gpu) and the NVIDIA driver.");
