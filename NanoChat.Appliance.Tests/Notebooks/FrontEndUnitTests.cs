@@ -34,5 +34,8 @@ public sealed class FrontEndUnitTests
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, await output + await errors);
         Assert.Contains("# fail 0", await output);
+        // A run that found no test at all (a moved folder, a renamed suffix) must not pass.
+        var passed = System.Text.RegularExpressions.Regex.Match(await output, @"# pass (\d+)");
+        Assert.True(passed.Success && int.Parse(passed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, "node found no front-end tests:\n" + await output);
     }
 }

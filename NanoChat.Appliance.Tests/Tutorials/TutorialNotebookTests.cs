@@ -60,11 +60,9 @@ public sealed class TutorialNotebookTests
         Assert.All(gpuCells, cell => Assert.DoesNotContain("scripts.tok_train", IpynbFixtures.Text(cell["source"]), StringComparison.Ordinal));
     }
 
-    [Fact]
+    [RequiresDebianPythonFact]
     public async Task The_walkthrough_runs_here_and_says_what_to_do_instead_of_failing_without_gpu_or_checkout()
     {
-        if (!File.Exists(SystemPython))
-            return;
         var home = TempFolder();
         try
         {
@@ -86,11 +84,9 @@ public sealed class TutorialNotebookTests
         }
     }
 
-    [Fact]
+    [RequiresDebianPythonFact(WithOldTorch = true)]
     public async Task The_environment_check_finds_a_checkout_and_names_an_old_torch()
     {
-        if (!File.Exists(SystemPython) || (await RunInAsync(Path.GetTempPath(), SystemPython, "-c", "import torch; assert int(torch.__version__.split('.')[0]) < 2")).ExitCode != 0)
-            return;
         var home = TempFolder();
         try
         {
