@@ -1,12 +1,14 @@
 using System.Globalization;
+using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Kernels.Protocol;
 
 namespace NanoChat.Appliance.Kernels;
 
-/// <summary>What every user's kernel shares: the launcher, the store, the options, and the one way an
+/// <summary>What every user's kernel shares: the launcher, the store, the options, the event log
+/// (kernel starts and deaths, with their reasons, for the console's Events page), and the one way an
 /// execution is finished (done event in its log, row updated). A singleton of the web process.</summary>
-public sealed class KernelServices(ApplianceOptions options, IKernelLauncher launcher, ExecutionStore store, PythonLocator python, ILogger<KernelManager> logger)
+public sealed class KernelServices(ApplianceOptions options, IKernelLauncher launcher, ExecutionStore store, PythonLocator python, EventLog events, ILogger<KernelManager> logger)
 {
     // One folder per web host, not per process: test runs host several appliances in one process,
     // and one stopping (DeleteSocketsRoot) must not pull the folder from under another's kernels.
@@ -16,6 +18,7 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
     public KernelOptions Options => options.Kernels;
     public ExecutionStore Store => store;
     public ILogger Logger => logger;
+    public KernelEvents Events { get; } = new(events, logger);
     public KernelLimits Limits => new(options.Kernels.MemoryLimitBytes, options.Kernels.PidsLimit, options.Kernels.CpuCores, options.Kernels.GpuMemoryFraction);
 
     public async Task<WorkerConnection> StartWorkerAsync(long userId, string username)
