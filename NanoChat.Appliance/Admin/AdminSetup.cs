@@ -19,6 +19,7 @@ public static class AdminSetup
         services.AddSingleton<BackupService>();
         services.AddSingleton<HandOuts>();
         services.AddSingleton<HandOutProgress>();
+        services.AddSingleton<StudentAddress>();
         if (options.NightlyBackupHour >= 0)
             services.AddHostedService<NightlyBackup>();
         return services;
@@ -30,11 +31,13 @@ public static class AdminSetup
         api.MapUsersApi();
         api.MapHandOutApi();
         api.MapConsoleApi();
+        api.MapStudentAddressApi();
 
         var pages = app.MapGroup("/admin").RequireAuthorization(AccountsSetup.InstructorPolicy).ExcludeFromDescription();
         pages.MapConsolePages();
         pages.MapUserPages();
         pages.MapHandOutPages();
+        pages.MapStudentAddressPage();
         return app;
     }
 }

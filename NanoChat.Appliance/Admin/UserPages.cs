@@ -12,10 +12,15 @@ public static class UserPages
 {
     public static RouteGroupBuilder MapUserPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/users", (HttpContext http, PageRenderer renderer, UserStore users, LocalTimes times) =>
-            renderer.Page(http, "admin/users.html", "Accounts", new { Users = users.All().Select(user => Row(user, times)).ToList(), RegistrationOpen = users.RegistrationOpen }));
+        pages.MapGet("/users", (HttpContext http, PageRenderer renderer, UserStore users, LocalTimes times, StudentAddress address) =>
+            renderer.Page(http, "admin/users.html", "Accounts", new
+            {
+                Users = users.All().Select(user => Row(user, times)).ToList(),
+                RegistrationOpen = users.RegistrationOpen,
+                Address = StudentAddressEndpoints.Model(http, address),
+            }));
 
-        pages.MapPost("/users", async (HttpContext http, PageRenderer renderer, AccountAdmin admin, LocalTimes times) =>
+        pages.MapPost("/users", async (HttpContext http, PageRenderer renderer, AccountAdmin admin, LocalTimes times, StudentAddress address) =>
         {
             var form = await http.Request.ReadFormAsync();
             var role = form["role"].ToString() is Roles.Instructor ? Roles.Instructor : Roles.Student;
@@ -26,7 +31,9 @@ public static class UserPages
             {
                 Created = created,
                 Rows = created.Select(user => Row(new User(user.Id, user.Username, user.Role, "", false, DateTimeOffset.UtcNow), times)).ToList(),
-                Address = $"{http.Request.Scheme}://{http.Request.Host}/",
+                // The address students use (set on this page), else the one this browser used; warned when loopback.
+                Address = address.For(http),
+                AddressLoopback = StudentAddress.IsLoopback(address.For(http)),
             });
         });
 
