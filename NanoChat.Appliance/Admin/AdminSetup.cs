@@ -20,6 +20,7 @@ public static class AdminSetup
         services.AddSingleton<HandOuts>();
         services.AddSingleton<HandOutProgress>();
         services.AddSingleton<StudentAddress>();
+        services.AddSingleton(_ => new GpuPresence());
         if (options.NightlyBackupHour >= 0)
             services.AddHostedService<NightlyBackup>();
         return services;
