@@ -118,6 +118,26 @@ public sealed class HandOutTests : IAsyncLifetime
         var eveProject = await CreateNotebookAsync(eve, "Eve's", "Private", [new { type = "code", source = "secret = 1" }]);
         Assert.Equal(HttpStatusCode.NotFound, (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { notebookId = eveProject["id"] })).StatusCode);
     }
+
+    [Fact]
+    public async Task A_hand_outs_project_says_it_comes_from_the_instructor()
+    {
+        using var instructor = await _server.SignUpAsync("teacher");
+        using var ada = await _server.SignUpAsync("ada");
+        var lesson = await CreateNotebookAsync(instructor, "Lessons", "Week 4", [new { type = "code", source = "print(4)" }]);
+        await (await instructor.Http.PostAsJsonAsync("/api/projects", new { name = "unrelated" })).ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.OK, (await instructor.Http.PostAsJsonAsync("/api/admin/handouts", new { notebookId = lesson["id"], projectName = "Week 4" })).StatusCode);
+        await ada.Http.PostAsJsonAsync("/api/projects", new { name = "My own" });
+
+        var projects = (await (await ada.Http.GetAsync("/api/projects")).ReadJsonAsync()).AsArray();
+        Assert.Equal("teacher", (string?)projects.Single(project => (string?)project!["name"] == "Week 4")!["handedOutBy"]);
+        Assert.Null((string?)projects.Single(project => (string?)project!["name"] == "My own")!["handedOutBy"]);
+        var home = await ada.Http.GetStringAsync("/");
+        Assert.Contains("from teacher</span>", home, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(home, "data-testid=\"handed-out\""));
+        // The instructor's own projects are theirs, not handed out.
+        Assert.DoesNotContain("data-testid=\"handed-out\"", await instructor.Http.GetStringAsync("/"), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>Tutorial hand-outs from the real catalog (built-in tutorials embedded in the binary).</summary>

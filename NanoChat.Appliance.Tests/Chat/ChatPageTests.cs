@@ -60,4 +60,39 @@ public sealed class ChatPageTests : IAsyncLifetime
         await Assertions.Expect(page.Locator(".chat-message")).ToHaveCountAsync(0);
         Assert.Empty(errors);
     }
+
+    [BrowserFact]
+    public async Task The_page_offers_only_what_the_server_accepts_and_a_refusal_is_an_error_not_a_reply()
+    {
+        Assert.Equal("ok", (await _session.RunAsync(ChatReplyTests.MakeCheckpoint)).Status);
+        var page = await _browser.NewPageAsync(_session.Server.Address);
+        await page.GotoAsync("/login?returnUrl=%2Fchat");
+        await page.GetByLabel("Username").FillAsync("pagechatter");
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/chat", StringComparison.Ordinal));
+
+        // One limit: the field's maximum is the server's.
+        var limit = _session.Server.Services.GetRequiredService<NanoChat.Appliance.Chat.ChatOptions>().MaxTokens;
+        Assert.Equal(limit.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.GetByLabel("Max tokens").GetAttributeAsync("max"));
+        // The tiny tutorial model is said for what it is.
+        await Assertions.Expect(page.GetByTestId("chat-about")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("chat-about")).ToContainTextAsync("character-level model trained");
+        await Assertions.Expect(page.GetByTestId("chat-about")).ToContainTextAsync("does not understand or answer questions");
+
+        // Too many tokens, sent with Enter: said under the form, nothing is sent, no reply appears.
+        await page.GetByLabel("Max tokens").FillAsync((limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Your message").FillAsync("abc");
+        await page.GetByLabel("Your message").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Max tokens");
+        Assert.Equal(0, await page.Locator(".chat-message").CountAsync());
+
+        // A refusal from the server (the model's file went away meanwhile) is an error, not the model's words.
+        await page.GetByLabel("Max tokens").FillAsync("20");
+        File.Delete(Path.Combine(_session.Server.Options.WorkspacesDirectory, _session.Student.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "checkpoints", "tiny.pt"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send message" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not sent: The checkpoint file was not found.");
+        Assert.Equal(0, await page.Locator(".chat-assistant").CountAsync());
+        Assert.Equal("abc", await page.GetByLabel("Your message").InputValueAsync()); // kept, to send again
+    }
 }

@@ -10,7 +10,7 @@ public sealed class IpynbBrowserTests(BrowserFixture browser) : IAsyncLifetime
 {
     private ApplianceServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await ApplianceServer.StartAsync();
+    public async Task InitializeAsync() => _server = await ApplianceServer.StartAsync(configure: options => options.Kernels.StartOnOpen = false);
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<(IPage Page, long ProjectId)> SignedInProjectPageAsync()

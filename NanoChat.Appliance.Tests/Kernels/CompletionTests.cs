@@ -51,6 +51,22 @@ public sealed class CompletionTests
     }
 
     [Fact]
+    public async Task A_callable_completes_to_its_name_alone_with_the_kind_function()
+    {
+        await using var session = await KernelSession.StartAsync();
+        Assert.Equal("ok", (await session.RunAsync("def train_model(steps):\n    return steps\ntrain_rate = 0.1")).Status);
+
+        var answer = await CompleteAsync(session.Http, session.NotebookId, "train_");
+        var matches = Matches(answer);
+        var kinds = answer["kinds"]!.AsArray().Select(kind => (string)kind!).ToList();
+        Assert.Equal(matches.Count, kinds.Count);
+        Assert.Equal("function", kinds[matches.IndexOf("train_model")]);
+        Assert.Equal("variable", kinds[matches.IndexOf("train_rate")]);
+        Assert.DoesNotContain(matches, match => match.EndsWith('('));
+        Assert.Contains("print", Matches(await CompleteAsync(session.Http, session.NotebookId, "pri")));
+    }
+
+    [Fact]
     public async Task Bad_requests_and_other_peoples_notebooks_are_refused()
     {
         await using var session = await KernelSession.StartAsync();

@@ -40,6 +40,8 @@ public sealed class EditorSession : IAsyncDisposable
         {
             if (withKernel)
                 options.PythonPath = DebianPython;
+            else
+                options.Kernels.StartOnOpen = false; // no worker (nor the appliance's venv) for tests that run no cell
         });
         var user = await server.SignUpAsync(username, Password);
         var session = new EditorSession(server, user, browser);

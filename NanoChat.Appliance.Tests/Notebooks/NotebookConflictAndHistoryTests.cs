@@ -72,7 +72,7 @@ public sealed class NotebookConflictAndHistoryTests(BrowserFixture browser)
         await EditorSession.WaitSavedAsync(page);
         Assert.Equal("version = 2", await FirstSourceAsync(session, id));
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "History" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "History", Exact = true }).ClickAsync();
         var restore = page.GetByRole(AriaRole.Button, new() { Name = "Restore revision 1" });
         await restore.WaitForAsync();
         await Screenshots.SaveAsync(page, "editor-history");

@@ -36,7 +36,7 @@ public sealed class NotebookEditorTests(BrowserFixture browser)
         Assert.True(await page.Locator(".cell-markdown .markdown .katex").CountAsync() >= 2);
         Assert.Equal(1, await page.Locator(".cell-markdown .markdown table").CountAsync());
         Assert.Equal("16\n", await page.Locator(".cell-code .output-stdout").TextContentAsync());
-        Assert.Equal("[1]", await page.Locator(".cell-code .prompt").TextContentAsync());
+        Assert.Equal("In [1]:", await page.Locator(".cell-code .prompt").TextContentAsync());
         await Screenshots.SaveAsync(page, "editor-open");
     }
 

@@ -113,7 +113,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await page.WaitForFunctionAsync("() => document.querySelector('.cell .output-stdout')?.textContent.includes('step 1')", null, new() { Timeout = 60_000 });
         Assert.Equal("running", await Cell(page, 0).GetAttributeAsync("data-state"));
         await WaitStateAsync(page, 0, "done");
-        Assert.Equal("[1]", await Cell(page, 0).Locator(".prompt").TextContentAsync());
+        Assert.Equal("In [1]:", await Cell(page, 0).Locator(".prompt").TextContentAsync());
         Assert.Contains("step 5", await Cell(page, 0).Locator(".output-stdout").TextContentAsync());
 
         // Shift+Enter on the second cell: progress bar in place, ANSI colour, stderr, a result.
@@ -170,7 +170,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await page.WaitForFunctionAsync("() => document.querySelector('#kernel-badge').dataset.state === 'busy'");
         await page.GetByRole(AriaRole.Button, new() { Name = "Interrupt", Exact = true }).ClickAsync();
         await page.WaitForFunctionAsync("() => ['interrupted', 'error', 'killed'].includes(document.querySelector('.cell').dataset.state)", null, new() { Timeout = 30_000 });
-        Assert.Contains("KeyboardInterrupt", await page.Locator(".cell .outputs").TextContentAsync());
+        Assert.Contains("KeyboardInterrupt", await Cell(page, 0).Locator(".outputs").TextContentAsync());
         await page.WaitForFunctionAsync("() => document.querySelector('#kernel-badge').dataset.state === 'idle'", null, new() { Timeout = 20_000 });
     }
 
@@ -215,7 +215,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         await Cell(page, 1).Locator(".prompt").ClickAsync();
         await RunSelectedCellAsync(page, 1, "error");
         Assert.Contains("NameError", await Cell(page, 1).Locator(".output-error").TextContentAsync());
-        Assert.Equal("[1]", await Cell(page, 1).Locator(".prompt").TextContentAsync());
+        Assert.Equal("In [1]:", await Cell(page, 1).Locator(".prompt").TextContentAsync());
     }
 
     [BrowserFact]

@@ -51,7 +51,7 @@ public sealed class NotebookWidgetTests(BrowserFixture browser)
         await WaitShownAsync(page, "Once|0.3|3|sampled\n");
         await Cell(page, 0).Locator(".widget-text input").FillAsync("Hello");
         await WaitShownAsync(page, "Hello|0.3|3|sampled\n");
-        Assert.Equal("[1]", await Cell(page, 0).Locator(".prompt").TextContentAsync()); // changes are not numbered
+        Assert.Equal("In [1]:", await Cell(page, 0).Locator(".prompt").TextContentAsync()); // changes are not numbered
 
         await EditorSession.ReloadWhenSavedAsync(page);
         Assert.Equal("Hello|0.3|3|sampled\n", await ShownAsync(page));

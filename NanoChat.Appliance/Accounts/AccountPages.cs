@@ -12,6 +12,7 @@ public static class AccountPages
             {
                 ReturnUrl = SafeReturnUrl(returnUrl),
                 RegistrationOpen = users.RegistrationOpen,
+                FirstAccount = users.IsEmpty,
                 Notice = idle is null ? null : "You were signed out after a while without activity.",
             })).AllowAnonymous().ExcludeFromDescription();
 
@@ -26,13 +27,14 @@ public static class AccountPages
             {
                 ReturnUrl = returnUrl,
                 RegistrationOpen = users.RegistrationOpen,
+                FirstAccount = users.IsEmpty,
                 Username = form["username"].ToString(),
                 Error = outcome.Error,
             }, outcome.Status == StatusCodes.Status429TooManyRequests ? 429 : 200);
         }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapGet("/register", (HttpContext http, PageRenderer pages, UserStore users) =>
-            pages.Page(http, "accounts/register.html", "Create an account", new { RegistrationOpen = users.RegistrationOpen }))
+            pages.Page(http, "accounts/register.html", "Create an account", new { RegistrationOpen = users.RegistrationOpen, FirstAccount = users.IsEmpty }))
             .AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/register", async (HttpContext http, PageRenderer pages, SignIn signIn, UserStore users) =>
@@ -45,7 +47,7 @@ public static class AccountPages
             if (outcome.User is not null && signIn.Login(http, username, password).User is not null)
                 return Results.Redirect("/");
             return pages.Page(http, "accounts/register.html", "Create an account",
-                new { RegistrationOpen = users.RegistrationOpen, Username = username, Error = outcome.Error });
+                new { RegistrationOpen = users.RegistrationOpen, FirstAccount = users.IsEmpty, Username = username, Error = outcome.Error });
         }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/logout", (HttpContext http, SignIn signIn) =>

@@ -52,6 +52,9 @@ public sealed class UserStore(Database database, PasswordHashing hashing)
     public User? FindByName(string username) =>
         database.Read(connection => connection.Query($"SELECT {Columns} FROM users WHERE username = $u", Map, null, ("$u", username)).FirstOrDefault());
 
+    /// <summary>No account exists yet: the next one registered becomes the instructor.</summary>
+    public bool IsEmpty => database.Read(connection => connection.Scalar("SELECT NOT EXISTS (SELECT 1 FROM users)") is long empty && empty != 0);
+
     public IReadOnlyList<User> All() =>
         database.Read(connection => connection.Query($"SELECT {Columns} FROM users ORDER BY username", Map));
 

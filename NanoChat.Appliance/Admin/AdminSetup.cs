@@ -19,6 +19,8 @@ public static class AdminSetup
         services.AddSingleton<BackupService>();
         services.AddSingleton<HandOuts>();
         services.AddSingleton<HandOutProgress>();
+        services.AddSingleton<StudentAddress>();
+        services.AddSingleton(_ => new GpuPresence());
         if (options.NightlyBackupHour >= 0)
             services.AddHostedService<NightlyBackup>();
         return services;
@@ -30,12 +32,14 @@ public static class AdminSetup
         api.MapUsersApi();
         api.MapHandOutApi();
         api.MapConsoleApi();
+        api.MapStudentAddressApi();
 
         var pages = app.MapGroup("/admin").RequireAuthorization(AccountsSetup.InstructorPolicy).ExcludeFromDescription();
         pages.MapConsolePages();
         pages.MapUserPages();
         pages.MapHandOutPages();
         pages.MapStudentCodePages();
+        pages.MapStudentAddressPage();
         return app;
     }
 }

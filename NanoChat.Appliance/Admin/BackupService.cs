@@ -50,6 +50,12 @@ public sealed class BackupService(Database database, ApplianceOptions options, E
             ? new DirectoryInfo(Folder).GetFiles(Prefix + "*" + Suffix).OrderByDescending(file => file.LastWriteTimeUtc).ThenByDescending(file => file.Name.Length).ThenByDescending(file => file.Name, StringComparer.Ordinal).ToList()
             : [];
 
+    /// <summary>
+    /// The backup of that exact name in the folder, or null: only names this service writes and lists,
+    /// so a download can never reach another file ("../appliance.db", "/etc/passwd").
+    /// </summary>
+    public FileInfo? Find(string name) => List().FirstOrDefault(file => file.Name == name);
+
     private void Prune()
     {
         foreach (var old in List().Skip(options.BackupsKept))

@@ -5,7 +5,7 @@ namespace NanoChat.Appliance.Admin;
 
 /// <summary>
 /// The console's data for scripts: `GET /api/admin/health`, `GET /api/admin/events`,
-/// `GET/POST /api/admin/backups`, and the live kernels (`GET /api/admin/kernels`,
+/// `GET/POST /api/admin/backups` (+ `GET /api/admin/backups/{name}`, the file), and the live kernels (`GET /api/admin/kernels`,
 /// `POST /api/admin/kernels/{userId}/interrupt|restart|stop`), which answer 503 until a kernel
 /// manager implements <see cref="IKernelControl"/> — never made-up rows.
 /// </summary>
@@ -24,6 +24,8 @@ public static class ConsoleApi
             folder = backups.Folder,
             backups = backups.List().Select(file => new { name = file.Name, sizeBytes = file.Length, createdAt = new DateTimeOffset(file.LastWriteTimeUtc) }),
         });
+
+        api.MapGet("/backups/{name}", (string name, BackupService backups) => ConsolePages.Download(backups, name));
 
         api.MapPost("/backups", async (HttpContext http, BackupService backups) =>
         {

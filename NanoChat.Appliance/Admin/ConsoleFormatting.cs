@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace NanoChat.Appliance.Admin;
 
-/// <summary>How the console words sizes, shares and times, so every admin page says them the same way.</summary>
+/// <summary>How the console words sizes, shares and durations, so every admin page says them the same way (times: <see cref="Web.LocalTimes"/>).</summary>
 public static class ConsoleFormatting
 {
     public static string Bytes(long bytes)
@@ -35,8 +35,4 @@ public static class ConsoleFormatting
             return $"{(int)span.TotalHours} h {span.Minutes} min";
         return $"{(int)span.TotalDays} d {span.Hours} h";
     }
-
-    /// <summary>Time in UTC, ISO-like, for tables (the box and the kiosks may disagree on the zone).</summary>
-    public static string Time(DateTimeOffset? time) =>
-        time is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
 }

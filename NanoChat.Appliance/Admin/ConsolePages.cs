@@ -12,20 +12,20 @@ public static class ConsolePages
 {
     public static RouteGroupBuilder MapConsolePages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("", (HttpContext http, PageRenderer renderer, BoxHealth health, EventLog events, BackupService backups, IEnumerable<IKernelControl> kernels, UserStore users) =>
+        pages.MapGet("", (HttpContext http, PageRenderer renderer, BoxHealth health, EventLog events, BackupService backups, IEnumerable<IKernelControl> kernels, UserStore users, LocalTimes times) =>
             renderer.Page(http, "admin/console.html", "Instructor console", new
             {
-                Health = HealthModel(health.Read()),
+                Health = HealthModel(health.Read(), times),
                 Kernels = KernelsModel(kernels.LastOrDefault()),
-                Events = EventsModel(events.Recent(12)),
+                Events = EventsModel(events.Recent(12), times),
                 Compact = true,
-                Backups = BackupsModel(backups),
+                Backups = BackupsModel(backups, times),
                 Students = users.All().Count(user => user.Role == Roles.Student),
                 RegistrationOpen = users.RegistrationOpen,
             }));
 
-        pages.MapGet("/health", (HttpContext http, PageRenderer renderer, BoxHealth health) =>
-            renderer.Page(http, "admin/_health.html", "Box health", new { Health = HealthModel(health.Read()) }));
+        pages.MapGet("/health", (HttpContext http, PageRenderer renderer, BoxHealth health, LocalTimes times) =>
+            renderer.Page(http, "admin/_health.html", "Box health", new { Health = HealthModel(health.Read(), times) }));
 
         pages.MapGet("/kernels", (HttpContext http, PageRenderer renderer, IEnumerable<IKernelControl> kernels) =>
             renderer.Page(http, http.Request.Headers.ContainsKey("HX-Request") ? "admin/_kernels.html" : "admin/kernels.html", "Kernels",
@@ -41,31 +41,40 @@ public static class ConsolePages
             return renderer.Fragment(http, "admin/_kernels.html", new { Kernels = KernelsModel(control) });
         });
 
-        pages.MapPost("/backup", async (HttpContext http, PageRenderer renderer, BackupService backups) =>
+        pages.MapPost("/backup", async (HttpContext http, PageRenderer renderer, BackupService backups, LocalTimes times) =>
         {
             try
             {
                 var written = await backups.RunAsync(SignIn.Current(http)!.Username, http.RequestAborted);
                 return renderer.Fragment(http, "admin/_backups.html", new
                 {
-                    Backups = BackupsModel(backups),
+                    Backups = BackupsModel(backups, times),
                     Done = $"Backed up to {written.Path} ({ConsoleFormatting.Bytes(written.Bytes)}, {written.WorkspaceFiles} workspace files; integrity check ok).",
                 });
             }
             catch (Exception error) when (error is IOException or InvalidDataException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
             {
-                return renderer.Fragment(http, "admin/_backups.html", new { Backups = BackupsModel(backups), Failed = $"The backup failed: {error.Message}" });
+                return renderer.Fragment(http, "admin/_backups.html", new { Backups = BackupsModel(backups, times), Failed = $"The backup failed: {error.Message}" });
             }
         });
 
-        pages.MapGet("/events", (HttpContext http, PageRenderer renderer, EventLog events, string? kind) =>
-            renderer.Page(http, "admin/events.html", "Events", new { Events = EventsModel(events.Recent(500, string.IsNullOrEmpty(kind) ? null : kind)), Kind = kind, Compact = false }));
+        // Streamed from the file (a backup holds every workspace: gigabytes), with range support for resuming.
+        pages.MapGet("/backups/{name}", (string name, BackupService backups) => Download(backups, name));
+
+        pages.MapGet("/events", (HttpContext http, PageRenderer renderer, EventLog events, LocalTimes times, string? kind) =>
+            renderer.Page(http, "admin/events.html", "Events", new { Events = EventsModel(events.Recent(500, string.IsNullOrEmpty(kind) ? null : kind), times), Kind = kind, Compact = false }));
         return pages;
     }
 
-    private static object HealthModel(HealthReading reading) => new
+    /// <summary>A listed backup as a download named as on disk (nanochat-YYYYMMDD-HHMMSS.tar.gz); anything else 404.</summary>
+    public static IResult Download(BackupService backups, string name) =>
+        backups.Find(name) is { } file
+            ? Results.File(file.FullName, "application/gzip", file.Name, new DateTimeOffset(file.LastWriteTimeUtc), enableRangeProcessing: true)
+            : Problems.NotFound("That backup");
+
+    private static object HealthModel(HealthReading reading, LocalTimes times) => new
     {
-        At = ConsoleFormatting.Time(reading.At),
+        At = times.Format(reading.At),
         Cpu = ConsoleFormatting.Percent(reading.CpuPercent),
         reading.Cores,
         Load = reading.LoadAverage ?? "unknown",
@@ -96,30 +105,42 @@ public static class ConsolePages
         Warnings = reading.Sandbox.Warnings,
     };
 
-    private static object KernelsModel(IKernelControl? control) => new
+    private static object KernelsModel(IKernelControl? control) => KernelsModel(control, control?.List() ?? []);
+
+    private static object KernelsModel(IKernelControl? control, IReadOnlyList<KernelRow> rows) => new
     {
         Available = control is not null,
         Unavailable = ConsoleApi.KernelsUnavailable,
-        Rows = (control?.List() ?? []).Select(row => new
+        Rows = rows.Select(row => new
         {
             row.UserId,
             row.Username,
             row.State,
             Uptime = ConsoleFormatting.Duration(DateTimeOffset.UtcNow - row.StartedAt),
-            Cell = row.CurrentCellRunning is { } running ? ConsoleFormatting.Duration(running) : "idle",
+            Cell = row.CurrentCellRunning is { } running ? ConsoleFormatting.Duration(running) : null,
+            Running = row.Running is { } cell ? new
+            {
+                cell.NotebookName,
+                // The read-only view, scrolled to the cell; a chat reply has no notebook to show.
+                Link = cell.NotebookId > 0 ? $"/admin/notebooks/{cell.NotebookId}{(cell.CellId is { } id ? $"#cell-{Uri.EscapeDataString(id)}" : "")}" : null,
+                // A cell added since the last save has no number yet; a widget's change belongs to no cell.
+                Where = cell.CellNumber is { } number ? $"cell {number}" : cell.NotebookId > 0 && cell.CellId is not null ? "a new cell" : null,
+                cell.Progress,
+            } : null,
             row.QueueLength,
-            Rss = row.RssBytes is { } rss ? ConsoleFormatting.Bytes(rss) : "—",
-            Gpu = row.GpuBytes is { } gpu ? ConsoleFormatting.Bytes(gpu) : "—",
-            row.Limits,
+            Memory = row.RssBytes is { } rss ? ConsoleFormatting.Bytes(rss) : "—",
+            Gpu = row.GpuBytes is { } gpu ? ConsoleFormatting.Bytes(gpu) : null,
         }).ToList(),
+        // The same for every kernel: said once under the table.
+        Limits = rows.FirstOrDefault()?.Limits,
     };
 
-    private static object EventsModel(IReadOnlyList<ApplianceEvent> events) =>
-        events.Select(item => new { item.Id, At = ConsoleFormatting.Time(item.At), item.Kind, item.Actor, item.Subject, item.Detail }).ToList();
+    private static object EventsModel(IReadOnlyList<ApplianceEvent> events, LocalTimes times) =>
+        events.Select(item => new { item.Id, At = times.Format(item.At), TimeOfDay = times.TimeOfDay(item.At), item.Kind, item.Actor, item.Subject, item.Detail }).ToList();
 
-    private static object BackupsModel(BackupService backups) => new
+    private static object BackupsModel(BackupService backups, LocalTimes times) => new
     {
         backups.Folder,
-        Files = backups.List().Take(10).Select(file => new { file.Name, Size = ConsoleFormatting.Bytes(file.Length), At = ConsoleFormatting.Time(new DateTimeOffset(file.LastWriteTimeUtc)) }).ToList(),
+        Files = backups.List().Take(10).Select(file => new { file.Name, Size = ConsoleFormatting.Bytes(file.Length), At = times.Format(new DateTimeOffset(file.LastWriteTimeUtc)) }).ToList(),
     };
 }

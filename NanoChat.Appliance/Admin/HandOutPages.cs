@@ -14,16 +14,16 @@ public static class HandOutPages
 {
     public static RouteGroupBuilder MapHandOutPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/handouts", (HttpContext http, PageRenderer renderer, ProjectStore projects, NotebookStore notebooks, UserStore users, HandOutProgress progress, ITutorialHandOuts tutorials) =>
+        pages.MapGet("/handouts", (HttpContext http, PageRenderer renderer, ProjectStore projects, NotebookStore notebooks, UserStore users, HandOutProgress progress, ITutorialHandOuts tutorials, LocalTimes times) =>
         {
             var me = http.User.Id();
             var mine = projects.List(me).Select(project => new { project.Name, Notebooks = notebooks.List(me, project.Id) }).Where(group => group.Notebooks.Count > 0).ToList();
             var students = users.All().Where(user => user.Role == Roles.Student && !user.Disabled).Select(user => new { user.Id, user.Username }).ToList();
             var tutorialChoices = tutorials.Choices().Select(choice => new { choice.Slug, choice.Title }).ToList();
-            return renderer.Page(http, "admin/handouts.html", "Hand-outs", new { Tutorials = tutorialChoices, Groups = mine, Students = students, HandOuts = ListRows(progress), Oob = false });
+            return renderer.Page(http, "admin/handouts.html", "Hand-outs", new { Tutorials = tutorialChoices, Groups = mine, Students = students, HandOuts = ListRows(progress, times), Oob = false });
         });
 
-        pages.MapPost("/handouts", async (HttpContext http, PageRenderer renderer, NotebookStore notebooks, UserStore users, HandOuts handOuts, ITutorialHandOuts tutorials, HandOutProgress progress) =>
+        pages.MapPost("/handouts", async (HttpContext http, PageRenderer renderer, NotebookStore notebooks, UserStore users, HandOuts handOuts, ITutorialHandOuts tutorials, HandOutProgress progress, LocalTimes times) =>
         {
             var form = await http.Request.ReadFormAsync();
             var actor = SignIn.Current(http)!;
@@ -41,18 +41,18 @@ public static class HandOutPages
             if (recipients is null)
                 return renderer.Fragment(http, "admin/_problems.html", new { Problems = new[] { problem! } }, 400);
             var outcome = handOuts.Give(source, projectName, recipients, form["keepOutputs"] == "true", actor);
-            return renderer.Fragment(http, "admin/_handout_result.html", new { Outcome = outcome, Copied = outcome.Copies.Count(copy => copy.Status == "copied"), HandOuts = ListRows(progress), Oob = true });
+            return renderer.Fragment(http, "admin/_handout_result.html", new { Outcome = outcome, Copied = outcome.Copies.Count(copy => copy.Status == "copied"), HandOuts = ListRows(progress, times), Oob = true });
         });
 
-        pages.MapGet("/handouts/{id:long}", (long id, HttpContext http, PageRenderer renderer, HandOutProgress progress) =>
+        pages.MapGet("/handouts/{id:long}", (long id, HttpContext http, PageRenderer renderer, HandOutProgress progress, LocalTimes times) =>
         {
             if (progress.Find(id) is not { } handOut)
                 return renderer.Page(http, "errors/not_found.html", "Not found", null, 404);
             var template = http.Request.Headers.ContainsKey("HX-Request") ? "admin/_progress.html" : "admin/handout.html";
-            return renderer.Page(http, template, $"Hand-out: {handOut.NotebookName}", new { HandOut = handOut, Students = ProgressRows(progress.Students(id)) });
+            return renderer.Page(http, template, $"Hand-out: {handOut.NotebookName}", new { HandOut = handOut, Students = ProgressRows(progress.Students(id), times) });
         });
 
-        pages.MapGet("/notebooks/{id:long}", (long id, HttpContext http, PageRenderer renderer, HandOuts handOuts, NotebookStore notebooks, UserStore users, MarkdownRendering markdown) =>
+        pages.MapGet("/notebooks/{id:long}", (long id, HttpContext http, PageRenderer renderer, HandOuts handOuts, NotebookStore notebooks, UserStore users, MarkdownRendering markdown, LocalTimes times) =>
         {
             if (handOuts.OwnerOf(id) is not { } ownerId || notebooks.Find(ownerId, id) is not { } notebook)
                 return renderer.Page(http, "errors/not_found.html", "Not found", null, 404);
@@ -69,7 +69,7 @@ public static class HandOutPages
             {
                 Notebook = notebook,
                 Owner = users.FindById(ownerId)?.Username ?? "?",
-                UpdatedAt = ConsoleFormatting.Time(notebook.UpdatedAt),
+                UpdatedAt = times.Format(notebook.UpdatedAt),
                 Cells = cells,
             });
         });
@@ -86,19 +86,19 @@ public static class HandOutPages
         return null;
     }
 
-    private static object ListRows(HandOutProgress progress) =>
-        progress.List().Select(item => new { item.Id, item.NotebookName, item.ProjectName, item.Copies, CreatedAt = ConsoleFormatting.Time(item.CreatedAt) }).ToList();
+    private static object ListRows(HandOutProgress progress, LocalTimes times) =>
+        progress.List().Select(item => new { item.Id, item.NotebookName, item.ProjectName, item.Copies, CreatedAt = times.Format(item.CreatedAt) }).ToList();
 
-    private static object ProgressRows(IReadOnlyList<HandOutProgress.StudentProgress> students) =>
+    private static object ProgressRows(IReadOnlyList<HandOutProgress.StudentProgress> students, LocalTimes times) =>
         students.Select(student => new
         {
             student.UserId,
             student.Username,
             student.NotebookId,
             student.Deleted,
-            CopiedAt = ConsoleFormatting.Time(student.CopiedAt),
+            CopiedAt = times.Format(student.CopiedAt),
             student.Saves,
-            LastActivity = student.LastActivity is null ? "not yet" : ConsoleFormatting.Time(student.LastActivity),
+            LastActivity = student.LastActivity is null ? "not yet" : times.Format(student.LastActivity),
             student.CellsRun,
             student.CodeCells,
             student.Errors,

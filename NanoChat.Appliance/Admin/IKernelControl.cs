@@ -24,8 +24,9 @@ public interface IKernelControl
 }
 
 /// <summary>
-/// A worker as <c>GET /api/admin/kernels</c> shows it: <c>{userId, username, state, …}</c>.
-/// Byte counts are null when not measured (no GPU, stats not yet received).
+/// A worker as <c>GET /api/admin/kernels</c> shows it: <c>{userId, username, state, …, running}</c>.
+/// Byte counts are null when not measured (no GPU, stats not yet received); <see cref="Running"/> is
+/// null while nothing runs.
 /// </summary>
 public sealed record KernelRow(
     long UserId,
@@ -36,7 +37,15 @@ public sealed record KernelRow(
     int QueueLength,
     long? RssBytes,
     long? GpuBytes,
-    string Limits);
+    string Limits,
+    RunningCell? Running = null);
+
+/// <summary>
+/// What a kernel is running: which notebook (its id and name; 0 and "Chat" for a chat reply), which
+/// cell (its id and its number in the notebook as last saved, null when not found there), and the
+/// latest progress from the live output (a bar or the last printed line), never from a save.
+/// </summary>
+public sealed record RunningCell(long NotebookId, string NotebookName, string? CellId, int? CellNumber, string? Progress);
 
 /// <summary>Executions of one notebook: how many cells ran, how many ended in an error, and when the last one ran.</summary>
 public sealed record NotebookActivity(int CellsRun, int Errors, DateTimeOffset? LastRunAt);

@@ -25,10 +25,20 @@ public static class ChatApi
 
         app.MapPost("/api/chat", ChatStream.ReplyAsync).RequireAuthorization().WithTags("Chat");
 
-        app.MapGet("/chat", (HttpContext http, PageRenderer pages, CheckpointStore checkpoints, ApplianceOptions options, CourseData.CourseStore course, long? checkpoint) =>
+        app.MapGet("/chat", (HttpContext http, PageRenderer pages, CheckpointStore checkpoints, ApplianceOptions options, ChatOptions chat, CourseData.CourseStore course, long? checkpoint) =>
         {
             var list = ListCheckpoints(http.User.Id(), checkpoints, options, course);
-            return pages.Page(http, "chat/page.html", "Chat", new { Checkpoints = list, Selected = checkpoint ?? list.FirstOrDefault()?.Id });
+            var selected = checkpoint is { } chosen && list.Any(c => c.Id == chosen) ? chosen : list.FirstOrDefault()?.Id;
+            return pages.Page(http, "chat/page.html", "Chat", new
+            {
+                Checkpoints = list,
+                Selected = selected,
+                // The field's limits are the server's (ChatRequest.Check), so the page cannot offer what it refuses.
+                MaxTokens = chat.MaxTokens,
+                DefaultTokens = chat.DefaultTokens,
+                TinyKind = CheckpointKinds.TinyGpt,
+                SelectedKind = list.FirstOrDefault(c => c.Id == selected)?.Kind,
+            });
         }).RequireAuthorization().ExcludeFromDescription();
         return app;
     }

@@ -32,12 +32,13 @@ public sealed record ChatRequest(long? Checkpoint, List<ChatMessage>? Messages, 
             return $"The conversation has more than {MaxTotalChars:N0} characters; clear it and start again.";
         if (Messages[^1].Role != "user")
             return "The last message must be the user's.";
+        // Worded for the page's fields (the JSON name follows, for scripts).
         if (MaxTokens is { } tokens && (tokens < 1 || tokens > options.MaxTokens))
-            return $"'maxTokens' is between 1 and {options.MaxTokens}.";
+            return $"Max tokens is between 1 and {options.MaxTokens} ('maxTokens').";
         if (Temperature is { } temperature && (temperature < 0 || temperature > 2 || double.IsNaN(temperature)))
-            return "'temperature' is between 0 and 2.";
+            return "Temperature is between 0 and 2 ('temperature').";
         if (TopK is { } topK && (topK < 0 || topK > 200))
-            return "'topK' is between 0 and 200 (0: no limit).";
+            return "Top-k is between 0 and 200, 0 for no limit ('topK').";
         return null;
     }
 }

@@ -13,8 +13,8 @@ public static class CourseDataPages
 {
     public static RouteGroupBuilder MapCourseDataPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/course-data", (HttpContext http, PageRenderer renderer, CourseStore store, CourseDataJobs jobs) =>
-            renderer.Page(http, "admin/course_data.html", "Course data", Model(store, jobs)));
+        pages.MapGet("/course-data", (HttpContext http, PageRenderer renderer, CourseStore store, CourseDataJobs jobs, LocalTimes times) =>
+            renderer.Page(http, "admin/course_data.html", "Course data", Model(store, jobs, times)));
 
         pages.MapPost("/course-data", async (HttpContext http, PageRenderer renderer, CourseDataJobs jobs, EventLog events) =>
         {
@@ -51,7 +51,7 @@ public static class CourseDataPages
         return pages;
     }
 
-    private static object Model(CourseStore store, CourseDataJobs jobs) => new
+    private static object Model(CourseStore store, CourseDataJobs jobs, LocalTimes times) => new
     {
         Items = store.List().Select(item => new
         {
@@ -59,7 +59,7 @@ public static class CourseDataPages
             item.Kind,
             Size = ConsoleFormatting.Bytes(item.SizeBytes),
             item.Files,
-            Added = ConsoleFormatting.Time(item.AddedAt),
+            Added = times.Format(item.AddedAt),
             item.Source,
         }).ToList(),
         Kinds = CourseItemKind.All.Select(kind => new { kind.Name, kind.Description }).ToList(),

@@ -32,6 +32,9 @@ public sealed class ExecutionLog
     }
 
     public string Path { get; }
+
+    /// <summary>The running cell's latest bar or printed line, for the instructor's Kernels panel.</summary>
+    public ExecutionProgress Progress { get; } = new();
     public long Bytes { get; private set; }
     public long LastSequence { get; private set; }
     public bool Completed { get; private set; }
@@ -57,6 +60,7 @@ public sealed class ExecutionLog
                     ["text"] = $"\n[output limit of {_maxBytes / (1024 * 1024)} MiB reached: the rest of this cell's output is not kept; the cell keeps running]\n",
                 };
             }
+            Progress.Observe(evt);
             var line = string.Create(CultureInfo.InvariantCulture, $"{++LastSequence}\t{evt.ToJsonString()}\n");
             var bytes = Encoding.UTF8.GetBytes(line);
             _writer.Write(bytes);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using NanoChat.Appliance.Admin;
+using NanoChat.Appliance.Kernels.Protocol;
+using NanoChat.Appliance.Notebooks;
 
 namespace NanoChat.Appliance.Kernels;
 
@@ -7,7 +9,7 @@ namespace NanoChat.Appliance.Kernels;
 /// The instructor console's view of the kernels (<see cref="IKernelControl"/>), answered by the
 /// kernel manager and the executions table. A singleton of the web process.
 /// </summary>
-public sealed class KernelConsoleControl(KernelManager kernels, ExecutionStore executions) : IKernelControl
+public sealed class KernelConsoleControl(KernelManager kernels, ExecutionStore executions, NotebookStore notebooks) : IKernelControl
 {
     public IReadOnlyList<KernelRow> List() =>
         [.. kernels.List()
@@ -21,9 +23,34 @@ public sealed class KernelConsoleControl(KernelManager kernels, ExecutionStore e
                 kernel.QueueLength,
                 kernel.RssBytes > 0 ? kernel.RssBytes : null,
                 kernel.GpuBytes > 0 ? kernel.GpuBytes : null,
-                Describe(kernel.Limits)))];
+                Describe(kernel.Limits),
+                Running(kernel)))];
 
-    public Task InterruptAsync(long userId, CancellationToken cancellationToken = default) => kernels.InterruptAsync(userId);
+    private RunningCell? Running(KernelSnapshot kernel)
+    {
+        if (kernel.Queue.FirstOrDefault(item => item.Status == ExecutionStatus.Running) is not { } running)
+            return null;
+        var progress = kernels.LiveLog(running.ExecutionId)?.Progress.Latest;
+        if (running.NotebookId == 0)
+            return new RunningCell(0, "Chat", null, null, progress);
+        // The student's own notebook, read as its owner would: the instructor sees its name and the cell's place.
+        var notebook = notebooks.Find(kernel.UserId, running.NotebookId);
+        var index = notebook?.Cells.ToList().FindIndex(cell => cell.Id == running.CellId) ?? -1;
+        return new RunningCell(running.NotebookId, notebook?.Name ?? $"notebook {running.NotebookId}", running.CellId, index >= 0 ? index + 1 : null, progress);
+    }
+
+    /// <summary>Interrupts, then waits briefly for the cell to stop, so the console's answer already shows it idle.</summary>
+    public async Task InterruptAsync(long userId, CancellationToken cancellationToken = default)
+    {
+        if (!await kernels.InterruptAsync(userId))
+            return;
+        var deadline = DateTimeOffset.UtcNow + InterruptSettle;
+        while (DateTimeOffset.UtcNow < deadline && kernels.List().Any(kernel => kernel.UserId == userId && kernel.State == "busy"))
+            await Task.Delay(50, cancellationToken);
+    }
+
+    // Most cells stop within a few hundred milliseconds of KeyboardInterrupt; a stubborn one is left to the poll.
+    private static readonly TimeSpan InterruptSettle = TimeSpan.FromSeconds(2);
 
     public Task RestartAsync(long userId, CancellationToken cancellationToken = default) =>
         kernels.RestartAsync(userId, kernels.List().FirstOrDefault(kernel => kernel.UserId == userId)?.Username ?? "",

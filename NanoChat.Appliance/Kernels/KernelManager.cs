@@ -82,7 +82,8 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
     /// <summary>Every kernel that has run, for the instructor console.</summary>
     public IReadOnlyList<KernelSnapshot> List() => [.. _kernels.Values.Select(kernel => kernel.Snapshot()).OrderBy(snapshot => snapshot.Username, StringComparer.Ordinal)];
 
-    public Task PrewarmAsync(long userId, string username) => For(userId, username).PrewarmAsync();
+    /// <summary>Starts the user's worker if none runs (a notebook page opened: <c>POST /api/kernel/start</c>).</summary>
+    public Task PrewarmAsync(long userId, string username) => For(userId, username).PrewarmAsync("a notebook was opened");
 
     /// <summary>Stops one of a user's executions without touching their other cells.</summary>
     public Task CancelAsync(long userId, Execution execution) =>

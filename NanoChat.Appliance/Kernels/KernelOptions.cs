@@ -64,6 +64,12 @@ public sealed class KernelOptions
     /// </summary>
     public long DiskReserveBytes { get; set; }
 
+    /// <summary>
+    /// Start the user's worker when a notebook page opens (Jupyter's habit), so the first Run does not
+    /// wait for it. Off: workers start at the first cell (tests without Python, a box short of memory).
+    /// </summary>
+    public bool StartOnOpen { get; set; } = true;
+
     /// <summary>Run workers in bubblewrap when /usr/bin/bwrap works (tests of the bare path turn it off).</summary>
     public bool UseSandbox { get; set; } = true;
 

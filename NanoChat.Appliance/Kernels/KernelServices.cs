@@ -1,14 +1,16 @@
 using System.Globalization;
+using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Kernels.Protocol;
 
 namespace NanoChat.Appliance.Kernels;
 
-/// <summary>What every user's kernel shares: the launcher, the store, the options, and the one way an
+/// <summary>What every user's kernel shares: the launcher, the store, the options, the event log
+/// (kernel starts and deaths, with their reasons, for the console's Events page), and the one way an
 /// execution is finished (done event in its log, row updated). A singleton of the web process.</summary>
 public sealed class KernelServices(ApplianceOptions options, IKernelLauncher launcher, ExecutionStore store, PythonLocator python, SandboxStatus sandbox,
     Workspaces.WorkspaceFolders workspaces, Workspaces.WorkspaceQuota quota, Network.KernelNetworkSettings network, CourseData.CourseStore course,
-    ILogger<KernelManager> logger)
+    EventLog events, ILogger<KernelManager> logger)
 {
     /// <summary>Sockets folders are named for the web process (KernelLeftovers removes a dead one's).</summary>
     public const string SocketsRootPrefix = "nanochat-kernels-";
@@ -23,6 +25,7 @@ public sealed class KernelServices(ApplianceOptions options, IKernelLauncher lau
     public KernelOptions Options => options.Kernels;
     public ExecutionStore Store => store;
     public ILogger Logger => logger;
+    public KernelEvents Events { get; } = new(events, logger);
     public KernelLimits Limits => new(options.Kernels.MemoryLimitBytes, options.Kernels.PidsLimit, options.Kernels.CpuCores, options.Kernels.GpuMemoryFraction);
 
     public async Task<WorkerConnection> StartWorkerAsync(long userId, string username)

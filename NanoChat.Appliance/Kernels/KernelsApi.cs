@@ -97,7 +97,7 @@ public static partial class KernelsApi
             var (code, cursor) = (request.Code!, request.Cursor!.Value);
             var reply = await kernels.CompleteAsync(http.User.Id(), request.NotebookId!.Value, code, CodePoints.Count(code, cursor));
             var start = reply.Answer is { } answer ? CodePoints.Utf16Offset(code, answer.CursorStart) : cursor;
-            return Results.Ok(new { matches = reply.Answer?.Matches ?? [], cursorStart = start, cursorEnd = cursor, kernel = reply.Kernel });
+            return Results.Ok(new { matches = reply.Answer?.Matches ?? [], kinds = reply.Answer?.Kinds ?? [], cursorStart = start, cursorEnd = cursor, kernel = reply.Kernel });
         });
 
         // Shift+Tab help in a cell: signature, type, value and docstring of the name at the cursor, or

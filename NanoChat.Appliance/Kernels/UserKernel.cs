@@ -73,8 +73,8 @@ public sealed class UserKernel
         return position;
     }
 
-    /// <summary>Starts a worker now if none runs, so the first cell does not wait for it.</summary>
-    public Task PrewarmAsync() => EnsureWorkerAsync(null);
+    /// <summary>Starts a worker now if none runs, so the first cell does not wait for it; <paramref name="why"/> goes to the event log.</summary>
+    public Task PrewarmAsync(string why) => EnsureWorkerAsync(null, why);
 
     /// <summary>Completions from the running worker; none when no worker runs (completing never starts one).</summary>
     public Task<KernelReply<CompletionsNotification>> CompleteAsync(string @namespace, string code, int cursor, TimeSpan timeout) =>
@@ -226,7 +226,7 @@ public sealed class UserKernel
             await _watching.WaitAsync(TimeSpan.FromSeconds(10));
         }
         if (startAgain)
-            await PrewarmAsync();
+            await PrewarmAsync("restarted");
     }
 
     public KernelSnapshot Snapshot()
@@ -280,7 +280,7 @@ public sealed class UserKernel
 
     private async Task RunAsync(Execution execution)
     {
-        var worker = await EnsureWorkerAsync(execution);
+        var worker = await EnsureWorkerAsync(execution, execution.Namespace == KernelManager.ChatNamespace ? "for a chat reply" : "to run a cell");
         if (worker is null || execution.Finished.IsCompleted)
             return;
         execution.StartedAt = DateTimeOffset.UtcNow;
@@ -317,7 +317,7 @@ public sealed class UserKernel
     }
 
     /// <summary>The live worker, starting one if needed; null (with the execution finished as killed) if it cannot start.</summary>
-    private async Task<WorkerConnection?> EnsureWorkerAsync(Execution? forExecution)
+    private async Task<WorkerConnection?> EnsureWorkerAsync(Execution? forExecution, string why)
     {
         Task<WorkerConnection?> starting;
         lock (_lock)
@@ -329,7 +329,7 @@ public sealed class UserKernel
                 if (forExecution is not null && _lastExitReason is { } previous)
                     forExecution.Log.Append(Execution.Event("status", ("state", "starting"),
                         ("message", $"Starting a new kernel. The previous one ended: {previous}")));
-                _starting = StartWorkerAsync();
+                _starting = StartWorkerAsync(why);
             }
             starting = _starting;
         }
@@ -339,7 +339,7 @@ public sealed class UserKernel
         return worker;
     }
 
-    private async Task<WorkerConnection?> StartWorkerAsync()
+    private async Task<WorkerConnection?> StartWorkerAsync(string why)
     {
         try
         {
@@ -348,6 +348,7 @@ public sealed class UserKernel
             lock (_lock)
                 _worker = worker;
             _watching = WatchAsync(worker);
+            _services.Events.Started(Username, why, worker);
             return worker;
         }
         catch (KernelStartException error)
@@ -355,9 +356,11 @@ public sealed class UserKernel
             lock (_lock)
                 _lastExitReason = error.Message;
             _services.Logger.LogWarning("The kernel of {User} failed to start: {Reason}", Username, error.Message);
+            _services.Events.DidNotStart(Username, why, error.Message);
             return null;
         }
     }
+
 
     private async Task WatchAsync(WorkerConnection worker)
     {
@@ -369,6 +372,7 @@ public sealed class UserKernel
             _lastExitReason = reason;
         }
         _services.Logger.LogInformation("The kernel of {User} (pid {Pid}) ended: {Reason}", Username, worker.Process.Pid, reason);
+        _services.Events.Ended(Username, worker, reason);
         await worker.DisposeAsync();
     }
 

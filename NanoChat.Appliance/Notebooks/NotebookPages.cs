@@ -1,4 +1,5 @@
 using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Hosting;
 using NanoChat.Appliance.Projects;
 using NanoChat.Appliance.Web;
 
@@ -13,13 +14,13 @@ public static class NotebookPages
 
         // The editor: the page carries the notebook's id, project and revision; the cells come from the
         // JSON API (one source of truth for the page, scripts and tests) and are built by notebook.js.
-        pages.MapGet("/notebooks/{id:long}", (long id, HttpContext http, PageRenderer renderer, NotebookStore notebooks, ProjectStore projects) =>
+        pages.MapGet("/notebooks/{id:long}", (long id, HttpContext http, PageRenderer renderer, NotebookStore notebooks, ProjectStore projects, ApplianceOptions options, LocalTimes times) =>
         {
             var notebook = notebooks.Find(http.User.Id(), id);
             if (notebook is null)
                 return renderer.Page(http, "errors/not_found.html", "Not found", null, 404);
             var project = projects.Find(http.User.Id(), notebook.ProjectId);
-            return renderer.Page(http, "notebooks/page.html", notebook.Name, new { Notebook = notebook, Project = project });
+            return renderer.Page(http, "notebooks/page.html", notebook.Name, new { Notebook = notebook, Project = project, StartKernel = options.Kernels.StartOnOpen, TimeZone = times.BrowserZoneId });
         });
 
         pages.MapPost("/projects/{projectId:long}/notebooks", async (long projectId, HttpContext http, PageRenderer renderer, NotebookStore notebooks) =>

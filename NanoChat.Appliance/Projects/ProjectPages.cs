@@ -14,8 +14,13 @@ public static class ProjectPages
     {
         var pages = app.MapGroup("").RequireAuthorization().ExcludeFromDescription();
 
-        pages.MapGet("/", (HttpContext http, PageRenderer renderer, ProjectStore projects) =>
-            renderer.Page(http, "projects/list.html", "Projects", new { Projects = projects.List(http.User.Id()) }));
+        // An instructor without students yet is guided to create the class first, not left on an empty list.
+        pages.MapGet("/", (HttpContext http, PageRenderer renderer, ProjectStore projects, UserStore users) =>
+            renderer.Page(http, "projects/list.html", "Projects", new
+            {
+                Projects = projects.List(http.User.Id()),
+                SetUpClass = http.User.IsInRole(Roles.Instructor) && !users.All().Any(user => user.Role == Roles.Student),
+            }));
 
         pages.MapPost("/projects", async (HttpContext http, PageRenderer renderer, ProjectStore projects) =>
         {

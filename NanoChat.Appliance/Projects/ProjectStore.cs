@@ -3,12 +3,21 @@ using NanoChat.Appliance.Storage;
 
 namespace NanoChat.Appliance.Projects;
 
-/// <summary>A user's projects. Every query filters by owner: another user's id reads as "not found".</summary>
+/// <summary>
+/// A user's projects. Every query filters by owner: another user's id reads as "not found". A project
+/// holding a hand-out's copy says who handed it out, so the student sees it came from the instructor.
+/// </summary>
 public sealed class ProjectStore(Database database)
 {
-    private const string Columns = "id, name, created_at, (SELECT COUNT(*) FROM notebooks n WHERE n.project_id = p.id)";
+    private const string Columns = """
+        id, name, created_at, (SELECT COUNT(*) FROM notebooks n WHERE n.project_id = p.id),
+        (SELECT COALESCE(u.username, 'your instructor') FROM handout_copies c JOIN notebooks n ON n.id = c.notebook_id
+            JOIN handouts h ON h.id = c.handout_id LEFT JOIN users u ON u.id = h.created_by
+            WHERE n.project_id = p.id ORDER BY c.copied_at LIMIT 1)
+        """;
 
-    private static Project Map(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.ReadTime(2), reader.GetInt32(3));
+    private static Project Map(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.ReadTime(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4));
 
     public IReadOnlyList<Project> List(long ownerId) =>
         database.Read(connection => connection.Query(
@@ -48,5 +57,5 @@ public sealed class ProjectStore(Database database)
             connection.Execute("DELETE FROM projects WHERE id = $id AND owner_id = $o", transaction, ("$id", projectId), ("$o", ownerId)) > 0);
 }
 
-/// <summary>A project as the API shows it: <c>{id, name, createdAt, notebookCount}</c>.</summary>
-public sealed record Project(long Id, string Name, DateTimeOffset CreatedAt, int NotebookCount);
+/// <summary>A project as the API shows it: <c>{id, name, createdAt, notebookCount, handedOutBy}</c> (the instructor's name when it holds a hand-out, else null).</summary>
+public sealed record Project(long Id, string Name, DateTimeOffset CreatedAt, int NotebookCount, string? HandedOutBy = null);

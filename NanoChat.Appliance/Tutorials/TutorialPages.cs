@@ -1,4 +1,5 @@
 using NanoChat.Appliance.Accounts;
+using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Ipynb;
 using NanoChat.Appliance.Web;
 
@@ -14,7 +15,7 @@ public static class TutorialPages
     {
         var pages = app.MapGroup("").RequireAuthorization().ExcludeFromDescription();
 
-        pages.MapGet("/tutorials", (HttpContext http, PageRenderer renderer, TutorialCatalog catalog) => List(http, renderer, catalog, null, 200));
+        pages.MapGet("/tutorials", (HttpContext http, PageRenderer renderer, TutorialCatalog catalog, GpuPresence gpu) => List(http, renderer, catalog, gpu, null, 200));
 
         pages.MapPost("/tutorials/{slug}/open", async (string slug, HttpContext http, PageRenderer renderer, TutorialCatalog catalog) =>
         {
@@ -25,22 +26,29 @@ public static class TutorialPages
                 : Results.Redirect($"/notebooks/{opened.Notebook.Id}", permanent: false, preserveMethod: false);
         });
 
-        pages.MapPost("/tutorials/upload", async (HttpContext http, PageRenderer renderer, TutorialCatalog catalog, TutorialStore store) =>
+        pages.MapPost("/tutorials/upload", async (HttpContext http, PageRenderer renderer, TutorialCatalog catalog, TutorialStore store, GpuPresence gpu) =>
         {
             var (upload, _) = await IpynbUpload.ReadAsync(http.Request, http.RequestAborted);
             if (upload is null)
-                return List(http, renderer, catalog, "The upload was refused: choose an .ipynb file of at most 16 MiB.", 400);
+                return List(http, renderer, catalog, gpu, "The upload was refused: choose an .ipynb file of at most 16 MiB.", 400);
             var (tutorial, error) = TutorialUpload.Build(upload, key => upload.Form?[key].FirstOrDefault());
             if (tutorial is null)
-                return List(http, renderer, catalog, error, 400);
+                return List(http, renderer, catalog, gpu, error, 400);
             if (TutorialCatalog.IsBuiltIn(tutorial.Slug))
-                return List(http, renderer, catalog, $"'{tutorial.Title}' has the same slug as a built-in tutorial; choose another title.", 409);
+                return List(http, renderer, catalog, gpu, $"'{tutorial.Title}' has the same slug as a built-in tutorial; choose another title.", 409);
             store.SaveUpload(tutorial, http.User.Id());
             return Results.Redirect("/tutorials", permanent: false, preserveMethod: false);
         }).RequireAuthorization(AccountsSetup.InstructorPolicy);
         return app;
     }
 
-    private static IResult List(HttpContext http, PageRenderer renderer, TutorialCatalog catalog, string? error, int status) =>
-        renderer.Page(http, "tutorials/list.html", "Tutorials", new { Tutorials = catalog.Entries(http.User.Id()), Error = error, Levels = Tutorial.Levels }, status);
+    // A GPU tutorial on a box without a GPU stays open to read, and says so beside its title.
+    private static IResult List(HttpContext http, PageRenderer renderer, TutorialCatalog catalog, GpuPresence gpu, string? error, int status) =>
+        renderer.Page(http, "tutorials/list.html", "Tutorials", new
+        {
+            Tutorials = catalog.Entries(http.User.Id()),
+            Error = error,
+            Levels = Tutorial.Levels,
+            BoxHasGpu = gpu.HasGpu,
+        }, status);
 }

@@ -3,7 +3,7 @@ namespace NanoChat.Appliance.Web;
 public static class PagesSetup
 {
     public static IServiceCollection AddPages(this IServiceCollection services) =>
-        services.AddSingleton<PageRenderer>();
+        services.AddSingleton<PageRenderer>().AddSingleton<LocalTimes>();
 
     /// <summary>Liveness for systemd, load balancers and tests: answers without touching user data.</summary>
     public static WebApplication MapHealth(this WebApplication app)

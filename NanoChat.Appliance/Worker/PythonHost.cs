@@ -275,13 +275,21 @@ public sealed class PythonHost
     /// <summary>Completion candidates; none (rather than no answer) if the completer itself fails.</summary>
     public CompletionsNotification Complete(CompleteCommand command) =>
         CallAtCursor("complete", command.Namespace, command.Code, command.Cursor,
-            (matches, start) => new CompletionsNotification(command.Id, matches.As<string[]>(), start.As<int>()),
-            new CompletionsNotification(command.Id, [], command.Cursor));
+            answer =>
+            {
+                using PyObject matches = answer[0], start = answer[1], kinds = answer[2];
+                return new CompletionsNotification(command.Id, matches.As<string[]>(), start.As<int>(), kinds.As<string[]>());
+            },
+            new CompletionsNotification(command.Id, [], command.Cursor, []));
 
     /// <summary>Shift+Tab help; "not found" (rather than no answer) if looking it up fails.</summary>
     public InspectionNotification Inspect(InspectCommand command) =>
         CallAtCursor("inspect", command.Namespace, command.Code, command.Cursor,
-            (found, text) => new InspectionNotification(command.Id, found.As<bool>(), text.As<string>()),
+            answer =>
+            {
+                using PyObject found = answer[0], text = answer[1];
+                return new InspectionNotification(command.Id, found.As<bool>(), text.As<string>());
+            },
             new InspectionNotification(command.Id, false, ""));
 
     /// <summary>Hands the student's line to input() if execution <c>reply.Id</c> is the one waiting for it.</summary>
@@ -302,9 +310,10 @@ public sealed class PythonHost
         }
     }
 
-    // complete and inspect in appliance_kernel both take (namespace, code, cursor) and answer a pair;
-    // `fallback` when Python raises, so the web side always gets an answer.
-    private T CallAtCursor<T>(string function, string @namespace, string code, int cursor, Func<PyObject, PyObject, T> read, T fallback)
+    // complete and inspect in appliance_kernel both take (namespace, code, cursor) and answer a tuple
+    // (complete: matches, start, kinds; inspect: found, text); `fallback` when Python raises, so the
+    // web side always gets an answer.
+    private T CallAtCursor<T>(string function, string @namespace, string code, int cursor, Func<PyObject, T> read, T fallback)
     {
         using (Py.GIL())
         {
@@ -314,9 +323,7 @@ public sealed class PythonHost
                 using var source = new PyString(code);
                 using var position = new PyInt(cursor);
                 using var result = _runtime!.InvokeMethod(function, name, source, position);
-                using var first = result[0];
-                using var second = result[1];
-                return read(first, second);
+                return read(result);
             }
             catch (PythonException)
             {

@@ -1,5 +1,6 @@
 // Chat page: sends the conversation to POST /api/chat and shows the reply token by token.
-// Stop aborts the request; the server then interrupts generation in the student's kernel.
+// Stop aborts the request; the server then interrupts generation in the student's kernel. A request
+// the server refuses (a setting out of range) is an error under the form, never the model's reply.
 import { readEventStream, antiforgeryHeaders } from './sse.js';
 
 const form = document.getElementById('chat-form');
@@ -9,6 +10,8 @@ const send = document.getElementById('chat-send');
 const stop = document.getElementById('chat-stop');
 const clear = document.getElementById('chat-clear');
 const status = document.getElementById('chat-status');
+const problem = document.getElementById('chat-problem');
+const about = document.getElementById('chat-about');
 const messages = [];
 let running = null;
 
@@ -34,9 +37,25 @@ function setRunning(controller) {
   input.disabled = !!controller;
 }
 
+function showProblem(message) {
+  problem.hidden = !message;
+  problem.textContent = message ?? '';
+}
+
+/** A refusal from the server: its sentence, said as the page's error. */
+class Refused extends Error {}
+
 async function ask() {
   const text = input.value.trim();
   if (!text || running) return;
+  showProblem(null);
+  // Enter sends without the form's submit, so the fields' own limits (max tokens …) are checked here.
+  if (!form.checkValidity()) {
+    const field = [...form.elements].find((element) => element.willValidate && !element.validity.valid);
+    showProblem(`${form.querySelector(`label[for="${field.id}"]`)?.textContent ?? field.name}: ${field.validationMessage}`);
+    field.focus();
+    return;
+  }
   messages.push({ role: 'user', content: text });
   addMessage('user', text);
   input.value = '';
@@ -60,8 +79,8 @@ async function ask() {
       }),
     });
     if (!response.ok) {
-      const problem = await response.json().catch(() => ({}));
-      throw new Error(problem.detail ?? `The server answered ${response.status}.`);
+      const refusal = await response.json().catch(() => ({}));
+      throw new Refused(refusal.detail ?? `The server answered ${response.status}.`);
     }
     await readEventStream(response, (event) => {
       if (event.type === 'token') {
@@ -79,6 +98,13 @@ async function ask() {
   } catch (error) {
     if (error.name === 'AbortError') {
       status.textContent = `Stopped after ${tokens} tokens.`;
+    } else if (error instanceof Refused) {
+      // Not sent: no reply, and the message stays in the box to send again.
+      reply.parentElement.remove();
+      log.lastElementChild?.remove();
+      input.value = text;
+      showProblem(`Not sent: ${error.message}`);
+      status.textContent = '';
     } else {
       reply.parentElement.classList.add('chat-error');
       reply.textContent = error.message;
@@ -86,7 +112,7 @@ async function ask() {
     }
   } finally {
     reply.classList.remove('streaming');
-    if (reply.textContent && !reply.parentElement.classList.contains('chat-error')) {
+    if (reply.isConnected && reply.textContent && !reply.parentElement.classList.contains('chat-error')) {
       messages.push({ role: 'assistant', content: reply.textContent });
     } else {
       messages.pop(); // a failed turn is not part of the conversation
@@ -97,6 +123,10 @@ async function ask() {
 }
 
 form.addEventListener('submit', (event) => { event.preventDefault(); ask(); });
+// What the tiny tutorial model is (and is not) shows while it is the one chosen.
+form.checkpoint.addEventListener('change', () => {
+  about.hidden = form.checkpoint.selectedOptions[0]?.dataset.kind !== form.dataset.tinyKind;
+});
 input.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); ask(); }
 });

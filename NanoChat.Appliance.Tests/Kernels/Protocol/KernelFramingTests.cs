@@ -31,7 +31,7 @@ public sealed class KernelFramingTests
         { new SetNextInputNotification("e1", "# %load a.py\nx = 1", true), """{"type":"set_next_input","id":"e1","text":"# %load a.py\nx = 1","replace":true}""" },
         { new ErrorNotification("e1", "ValueError", "bad", ["a", "b"]), """{"type":"error","id":"e1","ename":"ValueError","evalue":"bad","traceback":["a","b"]}""" },
         { new DoneNotification("e1", "ok", 7, 12), """{"type":"done","id":"e1","status":"ok","executionCount":7,"durationMs":12}""" },
-        { new CompletionsNotification("c1", ["print", "property"], 0), """{"type":"completions","id":"c1","matches":["print","property"],"cursorStart":0}""" },
+        { new CompletionsNotification("c1", ["print", "property"], 0, ["function", "variable"]), """{"type":"completions","id":"c1","matches":["print","property"],"cursorStart":0,"kinds":["function","variable"]}""" },
         { new InspectionNotification("i1", true, "Signature: len(obj, /)"), """{"type":"inspection","id":"i1","found":true,"text":"Signature: len(obj, /)"}""" },
         { new StatsNotification(1024, 0), """{"type":"stats","rssBytes":1024,"gpuBytes":0}""" },
     };

@@ -44,7 +44,7 @@ namespace NanoChat.Appliance.Kernels.Protocol;
 //   done      {id, status, executionCount, durationMs}  status "ok"|"error"|"interrupted"; the last
 //                                    message of an execution. ("killed" is only ever made by the web
 //                                    side, when a worker dies.)
-//   completions {id, matches, cursorStart}  the answer to `complete`.
+//   completions {id, matches, cursorStart, kinds}  the answer to `complete`: names (no "(" after callables), kinds function|variable.
 //   inspection {id, found, text}     the answer to `inspect` (found false: no name there, or unknown).
 //   stats     {rssBytes, gpuBytes}   sent about once a second; gpuBytes is torch's reserved CUDA memory.
 
@@ -89,7 +89,9 @@ public sealed record InputRequestNotification(string Id, string Prompt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Password = false) : KernelMessage;
 public sealed record ErrorNotification(string Id, string Ename, string Evalue, IReadOnlyList<string> Traceback) : KernelMessage;
 public sealed record DoneNotification(string Id, string Status, int ExecutionCount, long DurationMs) : KernelMessage;
-public sealed record CompletionsNotification(string Id, IReadOnlyList<string> Matches, int CursorStart) : KernelMessage, IKernelAnswer;
+/// <summary>Names that complete the text before the cursor (never with a "(" after callables), and
+/// each one's kind ("function" for callables, else "variable"), at the same index.</summary>
+public sealed record CompletionsNotification(string Id, IReadOnlyList<string> Matches, int CursorStart, IReadOnlyList<string>? Kinds = null) : KernelMessage, IKernelAnswer;
 public sealed record InspectionNotification(string Id, bool Found, string Text) : KernelMessage, IKernelAnswer;
 public sealed record StatsNotification(long RssBytes, long GpuBytes) : KernelMessage;
 

@@ -408,11 +408,16 @@ def complete(namespace_name, code, cursor):
     match = re.search(r"[\w.]*$", text)
     token = match.group(0) if match else ""
     completer = rlcompleter.Completer(namespace(namespace_name))
-    matches, state = [], 0
+    matches, kinds, state = [], [], 0
     while state < 200:
         candidate = completer.complete(token, state)
         if candidate is None:
             break
-        matches.append(candidate)
+        # rlcompleter adds "(" after a callable (readline's habit); Jupyter's completions are the
+        # name alone, so the student's own "(" is not doubled. The kind says it was a callable.
+        name = candidate[:-1] if candidate.endswith("(") else candidate
+        if name not in matches:
+            matches.append(name)
+            kinds.append("function" if candidate.endswith("(") else "variable")
         state += 1
-    return matches, cursor - len(token)
+    return matches, cursor - len(token), kinds

@@ -9,11 +9,12 @@ const RETRY_MS = 5000;
 const KEEPALIVE_LIMIT = 60_000; // bytes; browsers refuse larger keepalive bodies
 
 export class Autosave {
-  constructor({ notebookId, revision, indicator, collect, onConflict, onSaved }) {
+  constructor({ notebookId, revision, indicator, collect, collectName, onConflict, onSaved }) {
     this.notebookId = notebookId;
     this.revision = revision;
     this.indicator = indicator;
     this.collect = collect;
+    this.collectName = collectName ?? (() => undefined); // the notebook's name travels with its cells (rename)
     this.onConflict = onConflict;
     this.onSaved = onSaved;
     this.version = 0; // bumped on every change
@@ -49,7 +50,7 @@ export class Autosave {
     this.show('saving', 'Saving…');
     this.inFlight = (async () => {
       try {
-        const saved = await api('PUT', `/api/notebooks/${this.notebookId}`, { revision: this.revision, cells: this.collect() });
+        const saved = await api('PUT', `/api/notebooks/${this.notebookId}`, { revision: this.revision, name: this.collectName(), cells: this.collect() });
         this.revision = saved.revision;
         this.savedVersion = version;
         this.onSaved?.(saved);
@@ -75,7 +76,7 @@ export class Autosave {
   /** Last chance when the page goes away: a keepalive request outlives the page. */
   saveOnLeave() {
     if (!this.dirty || this.conflict || this.disabled || this.inFlight) return;
-    const body = JSON.stringify({ revision: this.revision, cells: this.collect() });
+    const body = JSON.stringify({ revision: this.revision, name: this.collectName(), cells: this.collect() });
     if (body.length > KEEPALIVE_LIMIT) return; // the visibilitychange save already ran
     fetch(`/api/notebooks/${this.notebookId}`, {
       method: 'PUT', keepalive: true, credentials: 'same-origin', body,
@@ -94,5 +95,6 @@ export class Autosave {
   show(state, text) {
     this.indicator.dataset.state = state;
     this.indicator.textContent = text;
+    this.indicator.title = text; // the badge has a fixed width; a long reason is cut there, whole here
   }
 }

@@ -11,6 +11,7 @@ export function newCellId() {
 
 export class Cell {
   #renders = 0; // counts render requests and returns to the editor; only the latest render shows
+  #executionCount = null;
 
   constructor(data, page) {
     this.page = page;
@@ -18,12 +19,20 @@ export class Cell {
     this.type = data.type ?? 'code';
     this.metadata = data.metadata ?? undefined;
     this.attachments = data.attachments ?? undefined;
-    this.executionCount = data.executionCount ?? null;
     this.state = 'idle'; // idle | queued | running | done | error
     this.renderedHtml = null;
     this.editing = this.type !== 'markdown';
     this.#build(data.source ?? '');
+    this.executionCount = data.executionCount ?? null;
     this.outputs.load(data.outputs ?? []);
+  }
+
+  get executionCount() { return this.#executionCount; }
+
+  /** The count shows in the cell's `In [n]:` and its result's `Out[n]:`. */
+  set executionCount(count) {
+    this.#executionCount = count ?? null;
+    this.outputs.setExecutionCount(this.#executionCount);
   }
 
   #build(source) {
@@ -62,7 +71,7 @@ export class Cell {
       onInspect: (code, cursor) => this.page.inspect(code, cursor),
     });
     li.addEventListener('mousedown', (event) => {
-      if (!event.target.closest('.cell-editor')) this.page.select(this, { mode: 'command' });
+      if (!event.target.closest('.cell-editor')) this.page.select(this, { mode: 'command', scroll: false });
     });
     this.markdownElement.addEventListener('dblclick', () => { this.page.select(this); this.edit(); });
     this.#refresh();
@@ -137,7 +146,7 @@ export class Cell {
     li.querySelector('.cell-editor').hidden = rendered;
     this.markdownElement.hidden = !rendered;
     const count = this.state === 'running' || this.state === 'queued' ? '*' : (this.executionCount ?? ' ');
-    this.prompt.textContent = this.type === 'code' ? `[${count}]` : '';
+    this.prompt.textContent = this.type === 'code' ? `In [${count}]:` : '';
     li.setAttribute('aria-label', `Cell ${this.page.indexOf(this) + 1}, ${this.type}${this.type === 'code' && this.executionCount ? `, run ${this.executionCount}` : ''}`);
   }
 

@@ -46,7 +46,7 @@ export async function showHistory(page, dialog) {
   const current = page.autosave.revision;
   for (const revision of revisions) {
     const li = document.createElement('li');
-    const when = new Date(revision.savedAt).toLocaleString();
+    const when = boxTime(revision.savedAt, page.root.dataset.timeZone);
     const label = document.createElement('span');
     label.textContent = `Revision ${revision.revision} · ${when} · ${revision.cellCount} ${revision.cellCount === 1 ? "cell" : "cells"}`;
     li.append(label);
@@ -98,4 +98,17 @@ export async function downloadExecutionLog(executionId, notebookName) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** "2026-03-01 14:03:27 CET": the box's zone (the page says which), as the instructor's console writes times. */
+export function boxTime(value, timeZone) {
+  const options = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' };
+  let parts;
+  try {
+    parts = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: timeZone || undefined }).formatToParts(new Date(value));
+  } catch {
+    parts = new Intl.DateTimeFormat('en-GB', options).formatToParts(new Date(value)); // a zone this browser does not know
+  }
+  const part = Object.fromEntries(parts.map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
 }

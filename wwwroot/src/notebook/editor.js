@@ -1,14 +1,20 @@
 // CodeMirror 6 for cell sources: Python highlighting for code cells, plain text for markdown/raw,
-// line numbers, bracket matching, auto-indent, history. Notebook keys (Shift/Ctrl/Alt+Enter, Esc)
-// are handed to the page through the callbacks so CodeMirror never swallows them. Tab after a name
-// or a dot asks the kernel for completions (Jupyter's habit); elsewhere Tab indents. Shift+Tab after
-// code on the line asks the kernel for help on the name or call at the cursor; at a line's start it unindents.
-import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, highlightSpecialChars, showTooltip } from '@codemirror/view';
-import { EditorState, Prec, Compartment, StateField, StateEffect } from '@codemirror/state';
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { bracketMatching, indentOnInput, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
+// line numbers, bracket matching, auto-indent, history. Notebook keys (Shift/Ctrl/Alt+Enter, Esc,
+// Ctrl+Shift+- to split) are handed to the page through the callbacks so CodeMirror never swallows
+// them. Indentation is 4 spaces (PEP 8, Jupyter's default) unless the cell's own code uses another
+// step (indentation.js); Enter follows Python's blocks. Tab after a name or a dot asks the kernel for
+// completions (Jupyter's habit); elsewhere Tab indents. Shift+Tab after code on the line asks the
+// kernel for help on the name or call at the cursor; at a line's start it unindents.
+import { EditorView, Decoration, keymap, lineNumbers, highlightActiveLine, drawSelection, highlightSpecialChars, showTooltip } from '@codemirror/view';
+import { EditorState, EditorSelection, Prec, Compartment, StateField, StateEffect } from '@codemirror/state';
+import { defaultKeymap, history, historyKeymap, indentMore, indentLess } from '@codemirror/commands';
+import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import { autocompletion, closeBrackets, closeBracketsKeymap, startCompletion, completionStatus } from '@codemirror/autocomplete';
 import { python } from '@codemirror/lang-python';
+import { DEFAULT_INDENT, detectIndentUnit, spacesToNextStop } from './indentation.js';
+
+// Cells longer than this keep the unit they had (the scan runs on every change).
+const INDENT_SCAN_LIMIT = 100_000; // characters
 
 const theme = EditorView.theme({
   '&': { fontSize: '14px', backgroundColor: '#f8f9fb', borderRadius: '6px' },
@@ -19,6 +25,7 @@ const theme = EditorView.theme({
   '.cm-completionInfo': { maxWidth: 'min(72ch, 60vw)', maxHeight: '18em', overflow: 'auto' },
   '.cm-help-info': { margin: 0, whiteSpace: 'pre-wrap', fontFamily: 'var(--mono)', fontSize: '12px', lineHeight: 1.4 },
   '.cm-help pre': { margin: 0, whiteSpace: 'pre-wrap', fontFamily: 'var(--mono)', fontSize: '13px', lineHeight: 1.4 },
+  '.cm-failing-line, &.cm-focused .cm-failing-line.cm-activeLine': { backgroundColor: '#fde2df', boxShadow: 'inset 3px 0 0 #b3261e' },
 });
 
 // Shift+Tab help (Jupyter's inspector, POST /api/inspect): the kernel's text in a tooltip under
@@ -56,6 +63,25 @@ function helpText(answer) {
   return answer.found ? answer.text : 'No help for what is under the cursor: is it defined? Run the cell that defines it.';
 }
 
+// The line a traceback says failed (in this cell's own run) stays marked until the source changes,
+// as Colab marks it; the traceback below marks the same line.
+const setFailingLine = StateEffect.define();
+const failingLine = Decoration.line({ class: 'cm-failing-line', attributes: { title: 'This line raised the error below' } });
+const failingLineField = StateField.define({
+  create: () => Decoration.none,
+  update(marks, transaction) {
+    if (transaction.docChanged) return Decoration.none;
+    for (const effect of transaction.effects) {
+      if (!effect.is(setFailingLine)) continue;
+      const number = effect.value;
+      if (number == null || number < 1 || number > transaction.state.doc.lines) return Decoration.none;
+      return Decoration.set([failingLine.range(transaction.state.doc.line(number).from)]);
+    }
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
 // Shift+Tab with code before the cursor on its line asks for help; at the start of a line
 // (only spaces before the cursor) it falls through to unindent.
 function shiftTabHelps(view, onInspect) {
@@ -83,8 +109,7 @@ function kernelCompletions(currentType, onComplete, onInspect) {
     const code = context.state.doc.toString();
     const answer = await onComplete(code, context.pos);
     if (!answer || answer.matches.length === 0 || context.aborted) return null;
-    const info = (label) => async () => {
-      const name = label.replace(/\($/, '');
+    const info = (name) => async () => {
       const help = await onInspect?.(code.slice(0, answer.cursorStart) + name + code.slice(answer.cursorEnd), answer.cursorStart + name.length);
       if (!help?.found) return null;
       const pre = document.createElement('pre');
@@ -95,7 +120,12 @@ function kernelCompletions(currentType, onComplete, onInspect) {
     return {
       from: answer.cursorStart,
       to: answer.cursorEnd,
-      options: answer.matches.map((label) => ({ label, type: label.endsWith('(') ? 'function' : 'variable', info: info(label) })),
+      // The name only, never "name(" (an older kernel added it after callables): the student types the "(".
+      options: answer.matches.map((match, i) => {
+        const label = match.replace(/\($/, '');
+        const type = answer.kinds?.[i] ?? (match.endsWith('(') ? 'function' : 'variable');
+        return { label, type, info: info(label) };
+      }),
     };
   };
 }
@@ -110,13 +140,35 @@ function tabCompletes(view) {
   return /[\w.]/.test(before) ? startCompletion(view) : false;
 }
 
+// Tab that does not complete: a selection over lines indents them; in a line's leading spaces the
+// line goes to the next indent stop; elsewhere spaces up to the next stop are inserted (Jupyter's
+// Tab, never a tab character).
+function tabIndents(view) {
+  const { state } = view;
+  const range = state.selection.main;
+  if (!range.empty) return indentMore(view);
+  const line = state.doc.lineAt(range.head);
+  const column = range.head - line.from;
+  if (/^\s*$/.test(line.text.slice(0, column))) return indentMore(view);
+  const unit = state.facet(indentUnit).length;
+  view.dispatch(state.update(state.replaceSelection(' '.repeat(spacesToNextStop(column, unit))), { scrollIntoView: true, userEvent: 'input' }));
+  return true;
+}
+
+function indentUnitFor(type, source) {
+  return ' '.repeat(type === 'code' && source.length <= INDENT_SCAN_LIMIT ? detectIndentUnit(source) : DEFAULT_INDENT);
+}
+
 export function createEditor(parent, { source, type, label, onChange, onKey, onFocus, onComplete, onInspect }) {
   const language = new Compartment();
+  const indentation = new Compartment();
   let currentType = type;
+  let currentUnit = indentUnitFor(type, source);
   const notebookKeys = Prec.highest(keymap.of([
     { key: 'Shift-Enter', run: () => onKey('run-advance') },
     { key: 'Mod-Enter', run: () => onKey('run') },
     { key: 'Alt-Enter', run: () => onKey('run-insert') },
+    { key: 'Ctrl-Shift--', run: () => onKey('split') },
     // Esc closes an open completion list (false hands the key on to it) or help first.
     {
       key: 'Escape',
@@ -141,27 +193,62 @@ export function createEditor(parent, { source, type, label, onChange, onKey, onF
         bracketMatching(),
         closeBrackets(),
         helpField,
+        failingLineField,
         EditorView.focusChangeEffect.of((state, focusing) => (!focusing && state.field(helpField) ? setHelp.of(null) : null)),
         autocompletion({ override: [kernelCompletions(() => currentType, onComplete, onInspect)], activateOnTyping: false, icons: false }),
         highlightActiveLine(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         language.of(type === 'code' ? python() : []),
+        indentation.of(indentUnit.of(currentUnit)),
         EditorState.tabSize.of(4),
-        keymap.of([...closeBracketsKeymap, { key: 'Tab', run: (view) => currentType === 'code' && tabCompletes(view) }, { key: 'Shift-Tab', run: (view) => currentType === 'code' && !!onInspect && shiftTabHelps(view, onInspect) }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
+        keymap.of([
+          ...closeBracketsKeymap,
+          { key: 'Tab', run: (view) => (currentType === 'code' && tabCompletes(view)) || tabIndents(view) },
+          { key: 'Shift-Tab', run: (view) => (currentType === 'code' && !!onInspect && shiftTabHelps(view, onInspect)) || indentLess(view) },
+          ...defaultKeymap, ...historyKeymap,
+        ]),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) onChange(update.state.doc.toString());
+          if (update.docChanged) {
+            const text = update.state.doc.toString();
+            followIndentation(update.view, text);
+            onChange(text);
+          }
           if (update.focusChanged && update.view.hasFocus) onFocus();
         }),
         theme,
       ],
     }),
   });
+  // The cell's own indentation decides the unit; reconfigured only when it changes.
+  function followIndentation(target, text) {
+    const next = indentUnitFor(currentType, text);
+    if (next === currentUnit) return;
+    currentUnit = next;
+    // Not inside this update (CodeMirror refuses nested dispatches): right after it.
+    queueMicrotask(() => { if (target.dom.isConnected) target.dispatch({ effects: indentation.reconfigure(indentUnit.of(next)) }); });
+  }
   return {
     view,
     get source() { return view.state.doc.toString(); },
-    setType(newType) { currentType = newType; view.dispatch({ effects: language.reconfigure(newType === 'code' ? python() : []) }); },
+    /** The cursor's offset in the source (where Ctrl+Shift+- splits the cell). */
+    get cursor() { return view.state.selection.main.head; },
+    get indentUnit() { return currentUnit.length; },
+    setType(newType) {
+      currentType = newType;
+      currentUnit = indentUnitFor(newType, view.state.doc.toString());
+      view.dispatch({ effects: [language.reconfigure(newType === 'code' ? python() : []), indentation.reconfigure(indentUnit.of(currentUnit))] });
+    },
+    /** Marks line `number` (from 1) as the one that failed; null clears the mark. */
+    markFailingLine(number) { view.dispatch({ effects: setFailingLine.of(number ?? null) }); },
+    get failingLine() {
+      const marks = view.state.field(failingLineField);
+      let line = null;
+      marks.between(0, view.state.doc.length, (from) => { line = view.state.doc.lineAt(from).number; });
+      return line;
+    },
+    setCursor(offset) { view.dispatch({ selection: EditorSelection.cursor(Math.min(offset, view.state.doc.length)) }); },
     setSource(text) { view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }); },
     focus() { view.focus(); },
     hasFocus() { return view.hasFocus; },

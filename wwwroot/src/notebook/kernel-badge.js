@@ -1,5 +1,7 @@
 // The kernel status badge: polls GET /api/kernel (state idle|busy|starting|stopped, memory, last exit
-// reason) every few seconds, faster while something runs, and shows it in words and colour.
+// reason) every few seconds, faster while something runs, and shows it in words and colour. Opening
+// a notebook starts the kernel (POST /api/kernel/start), so the first Run does not wait for it.
+import { api } from './api.js';
 
 const IDLE_POLL_MS = 5000;
 const BUSY_POLL_MS = 1500;
@@ -28,7 +30,13 @@ export class KernelBadge {
     this.busyHint = false;
   }
 
-  start() { this.poll(); }
+  start({ prewarm = false } = {}) {
+    this.poll();
+    if (!prewarm) return;
+    // The answer comes once the worker is up (a second or more); the badge says "starting" meanwhile.
+    api('POST', '/api/kernel/start').then((kernel) => this.show(kernel), () => {}).finally(() => this.poll());
+    setTimeout(() => this.poll(), 300);
+  }
 
   async poll() {
     clearTimeout(this.timer);
@@ -48,7 +56,7 @@ export class KernelBadge {
     const { state, text, reason } = describeKernel(kernel);
     this.element.dataset.state = state;
     this.element.textContent = text;
-    this.element.title = reason ? `Last exit: ${reason}` : 'Kernel status';
+    this.element.title = reason ? `${text}. Last exit: ${reason}` : text; // whole, where the fixed-width badge cuts it
   }
 
   setBusy(busy) {

@@ -11,6 +11,9 @@ import { setWidgetHost } from './widgets.js';
 import { reattachExecutions } from './reattach.js';
 import { installCommandKeys, renderHelp } from './keyboard.js';
 import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
+import { copyCell, cutCell, pasteCell, mergeWithBelow, splitAtCursor } from './cell-edits.js';
+import { failingCellLine, tracebackLines } from './traceback.js';
+import { NotebookTitle } from './notebook-title.js';
 
 export class NotebookPage {
   constructor(root) {
@@ -38,11 +41,16 @@ export class NotebookPage {
       revision: notebook.revision,
       indicator: this.root.querySelector('#save-state'),
       collect: () => this.cells.map((cell) => cell.toJSON()),
+      collectName: () => this.name,
       onConflict: (current) => showConflict(this, current),
       onSaved: (saved) => { this.root.dataset.revision = saved.revision; },
     });
     this.kernel = new KernelBadge(this.root.querySelector('#kernel-badge'));
-    this.kernel.start();
+    this.kernel.start({ prewarm: this.root.dataset.startKernel === 'true' }); // the first Run should not wait for the kernel
+    this.title = new NotebookTitle(this.root.querySelector('#notebook-title'), {
+      name: () => this.name,
+      rename: (name) => { this.name = name; this.autosave.changed(); return this.autosave.saveNow(); },
+    });
     this.#wireToolbar();
     installCommandKeys(this);
     this.list.dataset.loading = 'false';
@@ -74,23 +82,27 @@ export class NotebookPage {
 
   changed() { this.autosave?.changed(); }
 
-  select(cell, { mode = this.mode, focus = true } = {}) {
+  select(cell, { mode = this.mode, focus = true, scroll = true } = {}) {
     if (!cell) return;
     if (this.selected && this.selected !== cell) this.selected.element.classList.remove('selected');
     this.selected = cell;
     cell.element.classList.add('selected');
-    this.setMode(mode, focus);
+    this.setMode(mode, focus, scroll);
     const typeSelect = this.root.querySelector('[data-action="change-type"]');
     if (typeSelect) typeSelect.value = cell.type;
   }
 
-  setMode(mode, focus = true) {
+  // `scroll` false for a pointer's selection: the page must not move under the pointer between press and release.
+  setMode(mode, focus = true, scroll = true) {
     this.mode = mode;
     this.root.dataset.mode = mode;
     for (const cell of this.cells) cell.element.classList.toggle('editing', mode === 'edit' && cell === this.selected);
     if (!focus || !this.selected) return;
     if (mode === 'edit') this.selected.edit();
-    else { this.selected.element.focus({ preventScroll: true }); this.selected.element.scrollIntoView({ block: 'nearest' }); }
+    else {
+      this.selected.element.focus({ preventScroll: true });
+      if (scroll) this.selected.element.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   editorKey(cell, action) {
@@ -125,14 +137,20 @@ export class NotebookPage {
   undoDelete() {
     const last = this.deleted.pop();
     if (!last) return;
-    const cell = new Cell(last.data, this);
-    const index = Math.min(last.index, this.cells.length);
-    this.cells.splice(index, 0, cell);
-    this.list.insertBefore(cell.element, this.list.children[index] ?? null);
-    if (cell.type === 'markdown') cell.render();
-    this.cells.forEach((c) => c.refreshLabel());
+    const cell = this.insertData(last.index, last.data);
     this.select(cell, { mode: 'command' });
     this.changed();
+  }
+
+  /** A cell made from saved data (undo, paste, split) at `index`; markdown shows rendered. */
+  insertData(index, data) {
+    const cell = new Cell(data, this);
+    const at = Math.min(index, this.cells.length);
+    this.cells.splice(at, 0, cell);
+    this.list.insertBefore(cell.element, this.list.children[at] ?? null);
+    if (cell.type === 'markdown') cell.render().catch((error) => this.showAlert(error.message));
+    this.cells.forEach((c) => c.refreshLabel());
+    return cell;
   }
 
   move(cell, delta) {
@@ -170,6 +188,13 @@ export class NotebookPage {
       case 'add-markdown': return this.insert(index + 1, 'markdown');
       case 'delete': return this.remove(cell);
       case 'undo-delete': return this.undoDelete();
+      case 'copy': return copyCell(this, cell);
+      case 'cut': return cutCell(this, cell);
+      case 'paste-below': return pasteCell(this, 'below');
+      case 'paste-above': return pasteCell(this, 'above');
+      case 'merge-below': return mergeWithBelow(this, cell);
+      case 'split': return splitAtCursor(this, cell);
+      case 'save': return this.autosave.saveNow();
       case 'move-up': return this.move(cell, -1);
       case 'move-down': return this.move(cell, 1);
       case 'to-markdown': return this.setType(cell, 'markdown');
@@ -208,6 +233,7 @@ export class NotebookPage {
     if (cell.type !== 'code') return 'ok';
     if (!queued) cell.setState('queued');
     cell.outputs.clear();
+    cell.editor.markFailingLine(null);
     this.running.add(cell);
     this.kernel.setBusy(true);
     const done = await execute({ notebookId: this.notebookId, cellId: cell.id, code: cell.source }, (event) => this.onCellEvent(cell, event));
@@ -238,8 +264,15 @@ export class NotebookPage {
     const status = done.status ?? 'error';
     const seconds = done.durationMs != null ? ` in ${(done.durationMs / 1000).toFixed(done.durationMs < 10_000 ? 2 : 0)} s` : '';
     cell.setState(status === 'ok' ? 'done' : status, status === 'ok' ? `Done${seconds}` : '');
+    if (status === 'error') this.#markFailingLine(cell);
     this.changed();
     return status;
+  }
+
+  // The line of the cell's own source that raised (its last frame in this run), marked in the editor.
+  #markFailingLine(cell) {
+    const error = cell.outputs.toNotebookOutputs().findLast((output) => output.output_type === 'error');
+    if (error) cell.editor.markFailingLine(failingCellLine(tracebackLines(error), cell.executionCount));
   }
 
   /** Run all / Run all above: one after another, stopping at the first cell that does not finish ok. */
@@ -326,7 +359,8 @@ export class NotebookPage {
       if (!button) return;
       const mode = this.mode;
       this.command(button.dataset.action);
-      if (mode === 'command' && button.dataset.action.startsWith('run')) this.setMode('command', false);
+      // Run from command mode stays in command mode on the next cell (Jupyter's toolbar Run).
+      if (mode === 'command' && button.dataset.action.startsWith('run')) this.setMode('command');
     });
     toolbar.querySelector('[data-action="change-type"]').addEventListener('change', (event) => this.setType(this.selected, event.target.value));
     this.root.querySelector('#help-button').addEventListener('click', () => this.openDialog('#help-dialog'));

@@ -2,32 +2,14 @@
 // display|error|done, ...}) or by stored nbformat outputs. Events are queued and applied once per
 // animation frame, and stream text is bounded (StreamText), so a cell printing a million lines
 // keeps the tab responsive. toNotebookOutputs() gives what the notebook stores.
-import { AnsiUp } from 'ansi_up';
 import { StreamText } from './stream-text.js';
-import { createOutputFrame, forgetOutputFrames } from './output-frame.js';
-import { renderMarkdown, showMarkdown } from './markdown.js';
-import { WIDGET_MIME, renderWidget } from './widgets.js';
+import { forgetOutputFrames } from './output-frame.js';
+import { setTerminalText } from './terminal-text.js';
+import { joinText, renderRich } from './rich-output.js';
+import { outPrompt, renderError } from './error-output.js';
 
 const MAX_RICH_OUTPUTS = 50;
 const FRAME_BUDGET_MS = 10; // work per animation frame before yielding to input
-const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[/;
-
-function joinText(value) {
-  return Array.isArray(value) ? value.join('') : String(value ?? '');
-}
-
-/** Text with ANSI colours as safe HTML (ansi_up escapes everything else), or plain text. */
-export function setTerminalText(element, text) {
-  if (ANSI.test(text)) {
-    const ansi = new AnsiUp();
-    ansi.use_classes = true;
-    element.innerHTML = ansi.ansi_to_html(text);
-  } else {
-    element.textContent = text;
-  }
-}
 
 export class OutputArea {
   constructor(element, { onLogRequested, onInput, onUpdateDisplay } = {}) {
@@ -43,6 +25,13 @@ export class OutputArea {
     this.richCount = 0;
     this.richOmitted = 0;
     this.clearOnNextOutput = false;
+    this.executionCount = null; // the cell's, for the Out[n]: of a result that carries none
+  }
+
+  /** The cell's count changed (run finished, outputs cleared): results show it as `Out[n]:`. */
+  setExecutionCount(count) {
+    this.executionCount = count ?? null;
+    for (const item of this.items) if (item.prompt) item.prompt.textContent = outPrompt(item.output, this.executionCount);
   }
 
   clear() {
@@ -122,7 +111,11 @@ export class OutputArea {
         this.items.push({ kind: 'error', output: { output_type: 'error', ename: event.ename ?? 'Error', evalue: event.evalue ?? '', traceback: event.traceback ?? [] } });
         break;
       case 'done':
-        if (event.reason && event.status !== 'ok') this.items.push({ kind: 'note', text: event.reason, status: event.status });
+        // The reason a run ended (stopped by the instructor, out of memory) usually came as its error
+        // output already: say it once.
+        if (event.reason && event.status !== 'ok' && !this.items.some((item) => item.kind === 'error' && item.output.evalue === event.reason)) {
+          this.items.push({ kind: 'note', text: event.reason, status: event.status });
+        }
         break;
       default: break;
     }
@@ -240,7 +233,16 @@ export class OutputArea {
       note.textContent = item.text;
       return note;
     }
-    return renderRich(item.output);
+    const rich = renderRich(item.output, renderNestedOutputs);
+    if (item.output.output_type !== 'execute_result') return rich;
+    // Jupyter's Out[n]: beside a result (the value of the cell's last expression), in the prompt column.
+    item.prompt = document.createElement('span');
+    item.prompt.className = 'output-prompt';
+    item.prompt.setAttribute('aria-hidden', 'true');
+    item.prompt.textContent = outPrompt(item.output, this.executionCount);
+    rich.classList.add('output-execute-result');
+    rich.prepend(item.prompt);
+    return rich;
   }
 
   #renderStream(item) {
@@ -275,93 +277,16 @@ export class OutputArea {
     for (const item of this.items) {
       if (item.kind === 'stream') outputs.push({ output_type: 'stream', name: item.name, text: item.text.toString() });
       else if (item.kind === 'note') outputs.push({ output_type: 'stream', name: 'stderr', text: item.text + '\n' });
-      else outputs.push(item.output);
+      else if (item.output.output_type === 'execute_result' && item.output.execution_count == null && this.executionCount != null) {
+        outputs.push({ ...item.output, execution_count: this.executionCount }); // nbformat wants it on a result
+      } else outputs.push(item.output);
     }
     return outputs;
   }
-}
-
-function renderError(output) {
-  const pre = document.createElement('pre');
-  pre.className = 'output output-error';
-  // Lines are joined with newlines (nbformat); older kernels ended each with one already.
-  const traceback = Array.isArray(output.traceback) && output.traceback.length
-    ? output.traceback.map((line) => String(line).replace(/\n$/, '')).join('\n')
-    : `${output.ename}: ${output.evalue}`;
-  setTerminalText(pre, traceback);
-  return pre;
-}
-
-function renderRich(output) {
-  const data = output.data ?? {};
-  const wrapper = document.createElement('div');
-  wrapper.className = 'output output-rich';
-  if (data[WIDGET_MIME] !== undefined) {
-    const widget = renderWidget(data[WIDGET_MIME], renderNestedOutputs);
-    wrapper.updateInPlace = (next) => widget.updateInPlace(next.data?.[WIDGET_MIME]);
-    wrapper.append(widget);
-    return wrapper;
-  }
-  const html = data['text/html'];
-  const script = data['application/javascript'];
-  if (html !== undefined || script !== undefined) {
-    let content = html !== undefined ? joinText(html) : '';
-    if (script !== undefined) content += `<script>${joinText(script).replace(/<\/script/gi, '<\\/script')}</script>`;
-    wrapper.append(createOutputFrame(content));
-    return wrapper;
-  }
-  const svg = data['image/svg+xml'];
-  if (svg !== undefined) {
-    wrapper.append(image(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(joinText(svg))}`, output));
-    return wrapper;
-  }
-  const type = IMAGE_TYPES.find((t) => data[t] !== undefined);
-  if (type) {
-    wrapper.append(image(`data:${type};base64,${joinText(data[type]).replace(/\s/g, '')}`, output));
-    return wrapper;
-  }
-  const markdown = data['text/markdown'] ?? latexAsMarkdown(data['text/latex']);
-  if (markdown !== undefined) {
-    wrapper.append(renderedMarkdown(joinText(markdown)));
-    return wrapper;
-  }
-  const pre = document.createElement('pre');
-  pre.className = 'output output-result';
-  const text = data['application/json'] ?? data['text/plain'];
-  setTerminalText(pre, typeof text === 'object' && !Array.isArray(text) ? JSON.stringify(text, null, 2) : joinText(text));
-  wrapper.append(pre);
-  return wrapper;
 }
 
 /** A widget's outputs: an output area of their own inside it. */
 function renderNestedOutputs(element, outputs) {
   forgetOutputFrames(element);
   new OutputArea(element).load(outputs);
-}
-
-/** Markdown (and LaTeX) outputs go through the same server-side sanitizer and KaTeX as markdown cells. */
-function renderedMarkdown(source) {
-  const element = document.createElement('div');
-  element.className = 'markdown output-markdown';
-  // Empty until the rendering arrives (a live cell redrawing it would flash the raw source); the
-  // source itself if rendering fails.
-  if (source.trim()) renderMarkdown([source]).then(([html]) => showMarkdown(element, html ?? ''), () => { element.textContent = source; });
-  return element;
-}
-
-function latexAsMarkdown(latex) {
-  if (latex === undefined) return undefined;
-  const text = joinText(latex).trim();
-  // IPython's Math() and most _repr_latex_ already carry $ delimiters; bare LaTeX is display math.
-  return /^(\$|\\\(|\\\[)/.test(text) ? text : `$$\n${text}\n$$`;
-}
-
-function image(src, output) {
-  const img = document.createElement('img');
-  img.className = 'output-image';
-  img.alt = joinText(output.data?.['text/plain']) || 'Figure output';
-  img.src = src;
-  const size = output.metadata?.[Object.keys(output.data ?? {}).find((k) => k.startsWith('image/'))] ?? {};
-  if (size.width) img.width = size.width;
-  return img;
 }
