@@ -102,7 +102,7 @@ public sealed class KernelIsolationTests
             Assert.Equal(session.Server.Options.WorkspacesDirectory + "/" + session.Student.Id, variables["HOME"]);
             Assert.Equal("/usr/bin:" + KernelEnvironment.SystemPath, variables["PATH"]);
             // Everything else is on the allowlist or set by the appliance (Python adds PWD and the inline backend MPLBACKEND).
-            var appliance = new[] { "HOME", "PATH", "USER", "LOGNAME", "PWD", "MPLBACKEND", "DOTNET_gcServer", "DOTNET_TieredPGO" };
+            var appliance = new[] { "HOME", "PATH", "USER", "LOGNAME", "PWD", "MPLBACKEND", "DOTNET_gcServer", "DOTNET_TieredPGO", "NANOCHAT_BASE_DIR" };
             Assert.All(variables.Keys, key => Assert.True(KernelEnvironment.IsCopied(key) || appliance.Contains(key), $"unexpected variable {key}"));
         }
         finally
