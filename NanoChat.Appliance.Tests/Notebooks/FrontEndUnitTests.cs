@@ -4,7 +4,8 @@ namespace NanoChat.Appliance.Tests.Notebooks;
 
 /// <summary>
 /// Runs the front end's pure-module unit tests (wwwroot/test/*.test.mjs: the bounded stream text,
-/// the SSE reader) with node's built-in test runner, so `dotnet test` fails when they do.
+/// the SSE reader, the cell's indent unit, the traceback reader) with node's built-in test runner,
+/// so `dotnet test` fails when they do.
 /// </summary>
 public sealed class FrontEndUnitTests
 {
