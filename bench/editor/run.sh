@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Notebook editor benchmark (issue 5): time to interactive of a 100-cell notebook with outputs,
+# Notebook editor benchmark: time to interactive of a 100-cell notebook with outputs,
 # typing latency while a cell streams 100k lines, long tasks while a cell prints 1M lines.
 # Real server, real kernel (Debian's python3), Debian's chromium. Prints figures next to anchors.
 set -euo pipefail

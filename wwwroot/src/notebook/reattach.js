@@ -1,4 +1,4 @@
-// Re-attaching after a reload or a closed tab (issue 5, "Reconnect"): executions of this notebook
+// Re-attaching after a reload or a closed tab ("Reconnect"): executions of this notebook
 // still queued or running are followed again from their first event (the server keeps the log),
 // and outputs of executions that finished while no page was open are fetched and saved.
 import { api } from './api.js';
