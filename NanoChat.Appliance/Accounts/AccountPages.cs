@@ -1,3 +1,4 @@
+using Htmx;
 using NanoChat.Appliance.Web;
 
 namespace NanoChat.Appliance.Accounts;
@@ -53,9 +54,9 @@ public static class AccountPages
         app.MapPost("/logout", (HttpContext http, SignIn signIn) =>
         {
             signIn.Logout(http);
-            if (http.Request.Headers.ContainsKey("HX-Request"))
+            if (http.Request.IsHtmx())
             {
-                http.Response.Headers["HX-Redirect"] = "/login";
+                http.Response.Htmx(headers => headers.Redirect("/login"));
                 return Results.NoContent();
             }
             return Results.Redirect("/login");

@@ -1,3 +1,4 @@
+using Htmx;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -60,10 +61,10 @@ public static class AccountsSetup
                             SignInCookie.Delete(context.HttpContext);
                         var returnUrl = Uri.EscapeDataString(context.Request.Path + context.Request.QueryString);
                         var target = $"/login?returnUrl={returnUrl}";
-                        if (context.Request.Headers.ContainsKey("HX-Request"))
+                        if (context.Request.IsHtmx())
                         {
                             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                            context.Response.Headers["HX-Redirect"] = target;
+                            context.Response.Htmx(headers => headers.Redirect(target));
                         }
                         else
                         {

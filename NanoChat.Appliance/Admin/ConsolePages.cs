@@ -1,3 +1,4 @@
+using Htmx;
 using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Web;
 
@@ -28,7 +29,7 @@ public static class ConsolePages
             renderer.Page(http, "admin/_health.html", "Box health", new { Health = HealthModel(health.Read(), times) }));
 
         pages.MapGet("/kernels", (HttpContext http, PageRenderer renderer, IEnumerable<IKernelControl> kernels) =>
-            renderer.Page(http, http.Request.Headers.ContainsKey("HX-Request") ? "admin/_kernels.html" : "admin/kernels.html", "Kernels",
+            renderer.Page(http, http.Request.IsHtmx() ? "admin/_kernels.html" : "admin/kernels.html", "Kernels",
                 new { Kernels = KernelsModel(kernels.LastOrDefault()) }));
 
         pages.MapPost("/kernels/{userId:long}/{action}", async (long userId, string action, HttpContext http, PageRenderer renderer,

@@ -1,3 +1,4 @@
+using Htmx;
 using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Notebooks;
 using NanoChat.Appliance.Projects;
@@ -48,7 +49,7 @@ public static class HandOutPages
         {
             if (progress.Find(id) is not { } handOut)
                 return renderer.Page(http, "errors/not_found.html", "Not found", null, 404);
-            var template = http.Request.Headers.ContainsKey("HX-Request") ? "admin/_progress.html" : "admin/handout.html";
+            var template = http.Request.IsHtmx() ? "admin/_progress.html" : "admin/handout.html";
             return renderer.Page(http, template, $"Hand-out: {handOut.NotebookName}", new { HandOut = handOut, Students = ProgressRows(progress.Students(id), times) });
         });
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Htmx;
 using Microsoft.AspNetCore.Antiforgery;
 using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Hosting;
@@ -39,7 +40,10 @@ public sealed class PageRenderer(IAntiforgery antiforgery, ApplianceOptions opti
     public IResult Page(HttpContext http, string name, string title, object? model = null, int status = 200)
     {
         var body = Render(name, model, http);
-        var isFragment = http.Request.Headers.ContainsKey("HX-Request") && !http.Request.Headers.ContainsKey("HX-Boosted");
+        // The same URL answers a page or a fragment: say so, or the browser's history cache may
+        // show a bare fragment on Back.
+        http.Response.Htmx(headers => headers.WithVary());
+        var isFragment = http.Request.IsHtmxNonBoosted();
         var html = isFragment ? body : Render("layout.html", new { Title = title, Content = new TrustedHtml(body) }, http);
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
