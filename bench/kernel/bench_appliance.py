@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The appliance's side of the kernel benchmark, through its real HTTP API (POST /api/execute/stream,
 SSE until the done event). Expects a running appliance at --url; prints `name: median=… p99=… unit`
-lines like the Jupyter anchor scripts (common.py from the anchors folder)."""
+lines like the Jupyter anchor scripts (anchors/figures.py)."""
 import argparse
 import http.client
 import json
@@ -10,9 +10,9 @@ import sys
 import time
 import urllib.parse
 
-sys.path.insert(0, os.environ.get("ANCHORS", "/work/shared/bench/anchors"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchors"))
 sys.dont_write_bytecode = True
-from common import note, report  # noqa: E402
+from figures import note, report  # noqa: E402
 
 NS = time.perf_counter_ns
 

@@ -10,9 +10,9 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.environ.get("ANCHORS", "/work/shared/bench/anchors"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchors"))
 sys.dont_write_bytecode = True
-from common import report  # noqa: E402
+from figures import report  # noqa: E402
 
 MESSAGE = b"x = 1\n" * 20
 

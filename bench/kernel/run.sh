@@ -1,16 +1,15 @@
 #!/bin/sh
 # Kernel benchmark, one command: builds the appliance (Release), installs Debian's Jupyter if
 # missing, runs the appliance's figures through its HTTP API and the Jupyter anchor scripts
-# (../../shared/bench/anchors, or $ANCHORS) in the same run, then prints each figure next to its
-# anchor and target. Usage: sh bench/kernel/run.sh   (as root, or with sudo for apt-get)
+# (anchors/, stock Jupyter measured the same way) in the same run, then prints each figure next to
+# its anchor and target. Usage: sh bench/kernel/run.sh   (as root, or with sudo for apt-get)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-ANCHORS=${ANCHORS:-/work/shared/bench/anchors}
+ANCHORS="$HERE/anchors"
 OUT="$REPO/bench/out/kernel"
 PORT=${PORT:-5077}
 mkdir -p "$OUT"
-export ANCHORS
 
 if ! /usr/bin/python3 -c "import jupyter_server, ipykernel, jupyter_client, websocket" 2>/dev/null; then
     echo "# installing Debian's Jupyter (the anchors' setup)"
@@ -63,13 +62,13 @@ RESULTS="$OUT/results.txt"
     /usr/bin/python3 "$HERE/worker_start.py" "$APP" 8
     if [ "${ONLY:-}" = appliance ]; then echo "# complete"; exit 0; fi
     echo "## jupyter_server (anchor)"
-    /usr/bin/python3 "$ANCHORS/bench_server_ws.py" --n 300 --warmup 30 --reps 5
+    /usr/bin/python3 "$ANCHORS/jupyter_server_ws.py" --n 300 --warmup 30 --reps 5
     echo "## jupyter_client kernel start (anchor)"
-    /usr/bin/python3 "$ANCHORS/bench_kernel_start.py" 5
+    /usr/bin/python3 "$ANCHORS/ipykernel_start.py" 5
     echo "## ipykernel RSS (anchor)"
-    /usr/bin/python3 "$ANCHORS/bench_kernel_rss.py" 3
+    /usr/bin/python3 "$ANCHORS/ipykernel_rss.py" 3
     echo "## subprocess per cell (the old design)"
-    /usr/bin/python3 "$ANCHORS/bench_subprocess_cell.py" 5
+    /usr/bin/python3 "$ANCHORS/subprocess_cell.py" 5
     echo "# complete"
 } | tee "$RESULTS"
 

@@ -18,9 +18,9 @@ import sysconfig
 import tempfile
 import time
 
-sys.path.insert(0, os.environ.get("ANCHORS", "/work/shared/bench/anchors"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchors"))
 sys.dont_write_bytecode = True
-from common import note, report  # noqa: E402
+from figures import note, report  # noqa: E402
 
 STAGE = re.compile(r"(pythonnet Initialize|appliance modules|install) at (\d+) ms")
 
