@@ -46,7 +46,7 @@ public sealed class PythonHost
         ("appliance_timing", "kernel_timing.py"), ("appliance_file_magics", "kernel_file_magics.py"),
         ("appliance_widgets", "kernel_widgets.py"), ("appliance_shell", "kernel_shell.py"),
         ("appliance_widget_extras", "kernel_widget_extras.py"), ("appliance_progress", "kernel_progress.py"),
-        ("appliance_widget_inputs", "kernel_widget_inputs.py"),
+        ("appliance_widget_inputs", "kernel_widget_inputs.py"), ("appliance_interact", "kernel_interact.py"),
     ];
 
     // Stand-ins for packages notebooks import, each with its own place among the finders (Bootstrap).

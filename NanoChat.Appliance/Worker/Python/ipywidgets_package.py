@@ -1,5 +1,5 @@
 # The appliance's `ipywidgets`: interact, interactive and interact_manual with sliders, dropdowns,
-# radio buttons, checkboxes and text boxes (kernel_widgets.py, module appliance_widgets); those
+# radio buttons, checkboxes and text boxes (kernel_interact.py and kernel_widgets.py); those
 # controls shown on their own with observe(), Button, Output, VBox and HBox (kernel_widget_extras.py), and
 # IntProgress, FloatProgress, Label and HTML (kernel_progress.py), Textarea, number boxes,
 # ToggleButtons and links (kernel_widget_inputs.py). The real
@@ -8,8 +8,9 @@
 # name with what is available instead.
 import sys
 
+from appliance_interact import fixed, interact, interact_manual, interactive  # noqa: F401
 from appliance_widgets import (Checkbox, Dropdown, FloatSlider, IntSlider, RadioButtons, Text,  # noqa: F401
-                               ValueWidget as Widget, fixed, interact, interact_manual, interactive)
+                               ValueWidget as Widget)
 from appliance_widget_extras import Box, Button, HBox, Layout, Output, VBox  # noqa: F401
 from appliance_progress import HTML, FloatProgress, IntProgress, Label  # noqa: F401
 from appliance_widget_inputs import (BoundedFloatText, BoundedIntText, FloatText, IntText, Textarea,  # noqa: F401
