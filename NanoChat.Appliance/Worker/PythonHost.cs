@@ -33,7 +33,7 @@ public sealed class PythonHost
     private static readonly (string Module, string Resource)[] StartModules =
     [
         ("appliance_magics", "kernel_magics.py"), ("appliance_display", "kernel_display.py"),
-        ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"),
+        ("appliance_gpu", "kernel_gpu.py"), ("appliance_kernel", "kernel_runtime.py"), ("appliance", "appliance.py"),
     ];
 
     // Loaded on first import: they import matplotlib, torch or inspect, or serve one magic, which a
@@ -129,12 +129,13 @@ public sealed class PythonHost
         def patch_pydoc(module):
             module.pager = module.plainpager
         _patches["pydoc"] = patch_pydoc
-        # The GPU memory fraction takes hold when CUDA starts, before torch allocates (kernel_runtime.py).
+        # The GPU memory fraction takes hold when CUDA starts, before torch allocates (kernel_gpu.py).
         def patch_torch_cuda(module):
             sys.modules["appliance_kernel"].cap_gpu_memory_when_cuda_starts(module)
         _patches["torch.cuda"] = patch_torch_cuda
         _load("appliance_magics")
         _load("appliance_display")
+        _load("appliance_gpu")
         _load("appliance_kernel")
         _load("appliance")
         sys.meta_path.insert(0, _Finder(lazy))

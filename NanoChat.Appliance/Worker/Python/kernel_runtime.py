@@ -22,6 +22,9 @@ import time
 from appliance_magics import MagicError, cell_magic, expand, help_request, line_magic, shell, shell_lines, transform  # noqa: F401  (used by transformed cells)
 # Rich output lives in kernel_display.py; re-exported, as appliance.py, IPython.display and the
 # routing of a real IPython take display() and clear_output() from this module.
+# The GPU memory cap; its two entry points are called by name from the C# half (PythonHost).
+import appliance_gpu
+from appliance_gpu import cap_gpu_memory_when_cuda_starts, gpu_bytes  # noqa: F401
 from appliance_display import DisplayHandle, clear_output, display, display_value, flush_figures, set_matplotlib_formats, update_display  # noqa: F401
 
 _host = None            # the .NET side: _host.Emit(kind, json_text), set by install()
@@ -29,17 +32,15 @@ _namespaces = {}        # namespace name -> globals dict (one per notebook)
 _execution_count = 0
 _current_id = ""
 _current_namespace = ""         # the running cell's notebook namespace (interact remembers where it was made)
-_gpu_fraction = None
-_gpu_fraction_done = False
 _running = threading.Event()    # set while a cell runs: the flusher sleeps otherwise
 _post_mortem = False            # %pdb on: a failing cell opens the debugger at its error
 _traceback_mode = "Context"     # %xmode: "Minimal" shows only the exception's line
 
 
 def install(host, gpu_fraction):
-    global _host, _gpu_fraction
+    global _host
     _host = host
-    _gpu_fraction = gpu_fraction
+    appliance_gpu.fraction = gpu_fraction
     os.environ["MPLBACKEND"] = "module://appliance._inline_backend"
     builtins.input = read_line
     _buffer_std_streams()
@@ -220,7 +221,7 @@ def run_cell(execution_id, namespace_name, source, silent=False):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     _running.set()
     try:
-        _apply_gpu_fraction()
+        appliance_gpu.apply_fraction()
         autoreload = sys.modules.get("appliance_autoreload")
         if autoreload is not None and autoreload.enabled:
             autoreload.check()
@@ -345,47 +346,6 @@ def _hide_appliance_frames(report, seen=None):
 def _clear_pending_interrupt():
     # An interrupt that lands just as a cell finishes must not fire in the next one.
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.main_thread().ident), None)
-
-
-def cap_gpu_memory_when_cuda_starts(cuda):
-    """torch.cuda has just been imported (a load-time patch, PythonHost's bootstrap): the memory
-    fraction is set the moment CUDA initialises, before torch allocates anything, through the hook
-    torch itself uses for calls made before CUDA is up (torch.cuda.manual_seed). Setting it at the
-    next cell's start instead let a first cell that imports torch and trains run uncapped. A box
-    without CUDA never initialises it, so nothing runs there, and a notebook that imports torch for
-    CPU work gets no CUDA context (hundreds of MB of GPU memory) it did not ask for."""
-    lazy_call = getattr(cuda, "_lazy_call", None)
-    if _gpu_fraction and callable(lazy_call):
-        lazy_call(lambda: _apply_gpu_fraction(cuda_starting=True))
-
-
-def _apply_gpu_fraction(cuda_starting=False):
-    # Also called at each cell's start, for a torch without the hook above: there it applies once
-    # CUDA is in use, and never initialises CUDA itself. (While CUDA starts, torch still says it is
-    # not initialised: hence cuda_starting.)
-    global _gpu_fraction_done
-    torch = sys.modules.get("torch")
-    if _gpu_fraction_done or not _gpu_fraction or torch is None or not hasattr(torch, "cuda"):
-        return
-    cuda = torch.cuda
-    if not (cuda_starting or cuda.is_initialized()):
-        return
-    # torch moves the current device to each one it caps: the student's 'cuda' stays where it was.
-    current = cuda.current_device()
-    for device in range(cuda.device_count()):
-        cuda.set_per_process_memory_fraction(_gpu_fraction, device)
-    cuda.set_device(current)
-    _gpu_fraction_done = True
-
-
-def gpu_bytes():
-    torch = sys.modules.get("torch")
-    try:
-        if torch is not None and torch.cuda.is_initialized():
-            return int(sum(torch.cuda.memory_reserved(d) for d in range(torch.cuda.device_count())))
-    except Exception:
-        pass
-    return 0
 
 
 def print_help(ns, name):
