@@ -47,6 +47,7 @@ public sealed class PythonHost
         ("appliance_widgets", "kernel_widgets.py"), ("appliance_shell", "kernel_shell.py"),
         ("appliance_widget_extras", "kernel_widget_extras.py"), ("appliance_progress", "kernel_progress.py"),
         ("appliance_widget_inputs", "kernel_widget_inputs.py"), ("appliance_interact", "kernel_interact.py"),
+        ("appliance_pretty", "kernel_pretty.py"),
     ];
 
     // Stand-ins for packages notebooks import, each with its own place among the finders (Bootstrap).

@@ -60,8 +60,17 @@ def mime_bundle(value):
         data.update(figure[0])
         metadata.update(figure[1])
     if "text/plain" not in data:
-        data["text/plain"] = repr(value)
+        data["text/plain"] = _plain_text(value)
     return data, metadata
+
+
+def _plain_text(value):
+    """IPython's layout of the value (kernel_pretty.py); a value its printer trips over shows as repr()."""
+    try:
+        import appliance_pretty
+        return appliance_pretty.pretty(value)
+    except Exception:
+        return repr(value)
 
 
 def _matplotlib_figure(value):

@@ -257,11 +257,74 @@ _SHELL_ASSIGNMENT = re.compile(r"^(\s*)(%s)\s*=\s*!(.*)$" % _TARGETS)
 _MAGIC_ASSIGNMENT = re.compile(r"^(\s*)(%s)\s*=\s*%%([A-Za-z_]\w*)\s*(.*)$" % _TARGETS)
 
 
-def transform(source):
-    """Rewrites `!cmd` and `%magic` lines into calls; returns plain Python."""
+# IPython's automagic: in a one-line cell, a magic's name or a shell alias without `%` or `!`
+# (`ls data`, `pwd`, `cd ..`, `cat notes.txt`) runs it, unless the name is one of the notebook's
+# variables or a builtin. IPython applies it to single-line cells only, and so does this.
+_AUTOMAGICS = {magic[1:].split(" ")[0] for magic in LINE_MAGICS}
+# IPython's default aliases on Linux (the ones that need a terminal, like less and man, are left out).
+_ALIASES = {"ls": "ls -F --color", "ll": "ls -F -o --color", "cat": "cat", "mkdir": "mkdir", "rmdir": "rmdir",
+            "mv": "mv", "rm": "rm", "cp": "cp"}
+_AUTOMAGIC_LINE = re.compile(r"^(\s*)([A-Za-z_]\w*)(?:\s+(.*?))?\s*$")
+# What makes the line Python after all: an assignment to that name (`ls = 3`, `cd, x = …`, `rm += 1`).
+_PYTHON_REST = re.compile(r"^(=(?!=)|,|(\*\*|//|>>|<<|[-+*/%&|^@])=)")
+
+
+_ESCAPE_AT_LINE_START = re.compile(r"^[ \t]*[!%]", re.M)
+
+
+def _continuation_lines(source):
+    """Line numbers that go on inside a string or brackets opened above them: a `%` or `!` at their
+    start is Python (`\"\"\"<tr>\n%s\n</tr>\"\"\" % row`, `(a\n % b)`), not a magic or a shell line."""
+    import io
+    import tokenize
+    protected, depth, line = set(), 0, 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.start[0] != line:
+                line = token.start[0]
+                if depth > 0:
+                    protected.add(line)
+            if token.type == tokenize.STRING and token.end[0] > token.start[0]:
+                protected.update(range(token.start[0] + 1, token.end[0] + 1))
+            elif token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth = max(0, depth - 1)
+    except (tokenize.TokenError, SyntaxError):
+        pass  # an unfinished string or bracket at the end: what was read so far still counts
+    return protected
+
+
+def _automagic(line, ns):
+    match = _AUTOMAGIC_LINE.match(line)
+    if not match:
+        return None
+    indent, name, rest = match.group(1), match.group(2), match.group(3) or ""
+    if name not in _AUTOMAGICS and name not in _ALIASES or _PYTHON_REST.match(rest):
+        return None
+    import builtins
+    if name in ns or hasattr(builtins, name):
+        return None
+    if name in _ALIASES:
+        command = (_ALIASES[name] + " " + rest).rstrip()
+        return "%s(__appliance_kernel__.shell(__appliance_kernel__.expand(%r, globals())), None)[1]" % (indent, command)
+    return "%s__appliance_kernel__.line_magic(%r, %r, globals())" % (indent, name, rest)
+
+
+def transform(source, ns=None):
+    """Rewrites `!cmd` and `%magic` lines into calls (and, given the notebook's globals, a one-line
+    cell's automagic); returns plain Python."""
     lines = source.split("\n")
+    if ns is not None and len(source.strip("\n").split("\n")) == 1:
+        rewritten = _automagic(source.strip("\n"), ns)
+        if rewritten is not None:
+            return rewritten
+    protected = _continuation_lines(source) if _ESCAPE_AT_LINE_START.search(source) else ()
     out = []
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
+        if number in protected:
+            out.append(line)
+            continue
         match = _SHELL_ASSIGNMENT.match(line)
         if match:
             out.append("%s%s = __appliance_kernel__.shell_lines(__appliance_kernel__.expand(%r, globals()))" % match.groups())

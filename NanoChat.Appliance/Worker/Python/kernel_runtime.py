@@ -183,12 +183,26 @@ def deliver_input(execution_id, value):
 _LAST_VALUE = "__appliance_last_value__"
 
 
+def _silenced(code):
+    """A trailing `;` hides the last value, as in IPython, also before a comment (`f();  # quiet`)."""
+    import tokenize
+    last = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                                  tokenize.DEDENT, tokenize.ENDMARKER):
+                last = token.string
+    except (tokenize.TokenError, SyntaxError):
+        return code.rstrip().endswith(";")
+    return last == ";"
+
+
 def run_source(source, ns, filename, display_last):
     ns["__appliance_kernel__"] = sys.modules[__name__]
-    code = transform(source)
+    code = transform(source, ns)
     linecache.cache[filename] = (len(source), None, [line + "\n" for line in source.split("\n")], filename)
     tree = ast.parse(code, filename=filename, mode="exec")
-    shown = display_last and tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";")
+    shown = display_last and tree.body and isinstance(tree.body[-1], ast.Expr) and not _silenced(code)
     if shown:
         # The last expression's value is kept by an assignment in the same code object, so the
         # cell is one frame: a debugger's `next` (breakpoint()) goes on to the last line instead of
