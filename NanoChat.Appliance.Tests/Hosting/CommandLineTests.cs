@@ -6,7 +6,10 @@ namespace NanoChat.Appliance.Tests.Hosting;
 /// <summary>The binary's command line, run as a real process: clear sentences and exit codes.</summary>
 public sealed class CommandLineTests
 {
-    internal static async Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args)
+    internal static Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args) =>
+        RunAsync(new Dictionary<string, string>(), stdin, args);
+
+    internal static async Task<(int Code, string Output, string Error)> RunAsync(Dictionary<string, string> environment, string stdin, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -15,6 +18,8 @@ public sealed class CommandLineTests
             RedirectStandardInput = true,
             WorkingDirectory = TempFolders.Create("cwd"),
         };
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NanoChat.Appliance.dll"));
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
@@ -29,8 +34,11 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("Unknown option '--bogus'.", "serve", "--bogus")]
-    [InlineData("needs a value", "serve", "--data")]
+    [InlineData("Unknown option '--bogus' for 'serve'.", "serve", "--bogus")]
+    [InlineData("Unknown option '--bogus' for 'backup'.", "backup", "--bogus", "x.tar.gz")]
+    [InlineData("Required argument missing for option: '--data'.", "serve", "--data")]
+    [InlineData("--kernel-memory-mb = 'lots' is not a number.", "serve", "--kernel-memory-mb", "lots")]
+    [InlineData("--backups-kept = '2.5' is not a whole number.", "serve", "--backups-kept=2.5")]
     [InlineData("is not a listen address", "serve", "--urls", "ftp://x")]
     [InlineData("does not exist", "serve", "--python", "/no/such/python")]
     [InlineData("Unknown command 'frobnicate'.", "frobnicate")]
@@ -41,6 +49,21 @@ public sealed class CommandLineTests
         Assert.Equal(2, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_binary_reads_settings_from_its_data_folders_appsettings_json_and_the_environment()
+    {
+        var data = TempFolders.Create("data");
+        await File.WriteAllTextAsync(Path.Combine(data, "appsettings.json"), """{ "backups-kept": 0 }""");
+        var (code, _, error) = await RunAsync("", "serve", "--data", data, "--urls", "http://127.0.0.1:0");
+        Assert.Equal(2, code);
+        Assert.Contains("At least one backup must be kept", error, StringComparison.Ordinal); // the file's value reached the options
+
+        (code, _, error) = await RunAsync(new Dictionary<string, string> { ["NANOCHAT_KERNEL_MEMORY_MB"] = "lots", ["NANOCHAT_DATA"] = data }, "", "serve", "--backups-kept", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("NANOCHAT_KERNEL_MEMORY_MB = 'lots' is not a number.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("backups-kept", error, StringComparison.Ordinal); // the flag won over the file
     }
 
     [Fact]

@@ -2,7 +2,8 @@ namespace NanoChat.Appliance.Hosting;
 
 /// <summary>
 /// Settings of one running appliance: where data lives, where it listens, which Python runs student code.
-/// Defaults are in code; the command line, NANOCHAT_* environment variables and appsettings override them.
+/// Defaults are in code; appsettings.json, NANOCHAT_* environment variables and the command line override
+/// them (<see cref="Settings.ApplianceConfiguration"/>, names in <see cref="Settings.SettingsCatalog"/>).
 /// Validated once at start (<see cref="Validate"/>): a bad value stops start-up with one clear sentence.
 /// </summary>
 public sealed class ApplianceOptions
@@ -39,9 +40,6 @@ public sealed class ApplianceOptions
 
     /// <summary>Local hour (0–23) of the nightly backup; -1 turns it off.</summary>
     public int NightlyBackupHour { get; set; } = 2;
-
-    /// <summary>Flags of sub-commands that are not appliance-wide settings (e.g. `--role`).</summary>
-    public Dictionary<string, string> Extra { get; } = [];
 
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
     public string DatabasePath => Path.Combine(DataDirectoryFullPath, "appliance.db");

@@ -10,17 +10,19 @@ public static class BackupCommand
 {
     public static int Run(string[] args)
     {
-        var options = new ApplianceOptions();
-        var words = CommandLine.ParseCommon(args, options, "data");
-        if (words.Count != 1)
+        var shape = new CommandShape("backup", "Writes a backup archive.", "data");
+        var file = shape.Argument<string[]>("FILE", "the .tar.gz to write", System.CommandLine.ArgumentArity.ZeroOrMore);
+        var parsed = shape.Parse(args);
+        if (parsed.Value(file) is not [var target])
             return CommandLine.Fail("'backup' takes one file name: NanoChat.Appliance backup FILE.tar.gz [--data DIR].");
+        var options = parsed.Options();
         if (!File.Exists(options.DatabasePath))
             return CommandLine.Fail($"There is no database at '{options.DatabasePath}'; point --data at the appliance's data folder.");
         try
         {
             var database = new Database(options.DatabasePath);
             database.Initialize();
-            var written = BackupArchive.Write(database, options.WorkspacesDirectory, words[0]);
+            var written = BackupArchive.Write(database, options.WorkspacesDirectory, target);
             Console.WriteLine($"Backed up {options.DataDirectoryFullPath} to {written.Path} ({written.Bytes:N0} bytes, {written.WorkspaceFiles} workspace files; integrity_check: ok).");
             return 0;
         }

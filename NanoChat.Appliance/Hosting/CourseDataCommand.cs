@@ -13,31 +13,39 @@ public static class CourseDataCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new ApplianceOptions();
-        var words = CommandLine.ParseCommon(args, options, "data", "kind", "name", "sha256");
+        var shape = new CommandShape("course-data", "Stages, lists and removes course data.", "data");
+        var kind = shape.Option<string>("kind", "what the item is (dataset, tokenizer, checkpoint, …)");
+        var name = shape.Option<string>("name", "the item's name (default: from the file)");
+        var sha256 = shape.Option<string>("sha256", "the SHA-256 the download must have");
+        var arguments = shape.Argument<string[]>("WORDS", "add PATH|URL, list, or remove NAME", System.CommandLine.ArgumentArity.ZeroOrMore);
+        var parsed = shape.Parse(args);
+        var words = parsed.Value(arguments) ?? [];
+        var options = parsed.Options();
         var store = new CourseStore(options.DataDirectoryFullPath);
         switch (words.FirstOrDefault())
         {
-            case "list" when words.Count == 1:
+            case "list" when words.Length == 1:
                 foreach (var item in store.List())
                     Console.WriteLine($"{item.Name}\t{item.Kind}\t{item.SizeBytes}\t{item.Files} files\t{item.AddedAt:u}\t{item.Source}");
                 return 0;
-            case "remove" when words.Count == 2:
+            case "remove" when words.Length == 2:
                 if (!store.Remove(words[1]))
                     return CommandLine.Fail($"There is no course item '{words[1]}' (see 'course-data list').");
                 Console.WriteLine($"Removed {words[1]}; kernels started from now on no longer see it.");
                 return 0;
-            case "add" when words.Count == 2:
-                return await AddAsync(words[1], options, store);
+            case "add" when words.Length == 2:
+                return await AddAsync(words[1], options, store, new Request(parsed.Value(kind), parsed.Value(name), parsed.Value(sha256)));
             default:
                 return CommandLine.Fail("Use 'course-data add PATH|URL --kind KIND [--name NAME] [--sha256 HEX]', 'course-data list' or 'course-data remove NAME'.");
         }
     }
 
-    private static async Task<int> AddAsync(string source, ApplianceOptions options, CourseStore store)
+    private sealed record Request(string? Kind, string? Name, string? Sha256);
+
+    private static async Task<int> AddAsync(string source, ApplianceOptions options, CourseStore store, Request request)
     {
-        var name = options.Extra.GetValueOrDefault("name");
-        var (kind, problem) = CourseDataApi.Check(options.Extra.GetValueOrDefault("kind"), name);
+        var name = request.Name;
+        var (kind, problem) = CourseDataApi.Check(request.Kind, name);
         if (kind is null)
             return CommandLine.Fail(problem!);
         if (DataDirectory.Prepare(options) is { } folderProblem)
@@ -56,7 +64,7 @@ public static class CourseDataCommand
         });
         try
         {
-            var item = await staging.AddAsync(source, kind, name, options.Extra.GetValueOrDefault("sha256"), progress, CancellationToken.None);
+            var item = await staging.AddAsync(source, kind, name, request.Sha256, progress, CancellationToken.None);
             Console.WriteLine($"Staged {item.Name} ({item.Kind}, {item.SizeBytes:N0} bytes in {item.Files} files) from {item.Source}.");
             return 0;
         }

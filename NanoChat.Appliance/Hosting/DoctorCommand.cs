@@ -9,10 +9,7 @@ public static class DoctorCommand
 {
     public static int Run(string[] args)
     {
-        var options = new ApplianceOptions();
-        var words = CommandLine.ParseCommon(args, options, "data", "python", "nanochat");
-        if (words.Count > 0)
-            return CommandLine.Fail($"'doctor' takes no argument '{words[0]}'.");
+        var options = new CommandShape("doctor", "Checks that this box is ready for a class.", "data", "python", "nanochat").Parse(args).Options();
         var checks = Doctor.BoxDoctor.Run(options, Kernels.SandboxStatus.Detect(options.Kernels));
         foreach (var check in checks)
             Console.WriteLine(check);

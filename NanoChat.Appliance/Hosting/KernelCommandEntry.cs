@@ -1,4 +1,3 @@
-using System.Globalization;
 using NanoChat.Appliance.Worker;
 
 namespace NanoChat.Appliance.Hosting;
@@ -6,26 +5,29 @@ namespace NanoChat.Appliance.Hosting;
 /// <summary>`kernel …`: the worker process. Lives in Worker/; this entry only reads its flags and forwards.</summary>
 public static class KernelCommandEntry
 {
+    private static readonly CommandShape Shape = new("kernel", "A student's worker (started by the web process).");
+    private static readonly System.CommandLine.Option<string> Socket = Shape.Option<string>("socket", "the web process's socket for this worker");
+    private static readonly System.CommandLine.Option<string> User = Shape.Option<string>("user", "the student");
+    private static readonly System.CommandLine.Option<string> Python = Shape.Option<string>("python", "the Python executable");
+    private static readonly System.CommandLine.Option<string> Library = Shape.Option<string>("libpython", "its libpython, found by the web process");
+    private static readonly System.CommandLine.Option<string> PythonVersion = Shape.Option<string>("python-version", "its version");
+    private static readonly System.CommandLine.Option<double> GpuFraction = Shape.Option<double>("gpu-fraction", "the share of GPU memory torch may take");
+    private static readonly System.CommandLine.Option<string> Workdir = Shape.Option<string>("workdir", "the student's workspace");
+    private static readonly System.CommandLine.Option<string> ProxySocket = Shape.Option<string>("proxy-socket", "the downloads proxy's socket");
+    private static readonly System.CommandLine.Option<int> ProxyPort = Shape.Option<int>("proxy-port", "the loopback port the proxy relay listens on");
+    private static readonly System.CommandLine.Option<string> Nanochat = Shape.Option<string>("nanochat", "a nanochat checkout");
+
     public static Task<int> RunAsync(string[] args)
     {
-        var flags = new Dictionary<string, string>();
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
-                return Task.FromResult(CommandLine.Fail($"'kernel' expects --name value pairs, not '{args[i]}'."));
-            flags[args[i][2..]] = args[i + 1];
-        }
-        if (args.Length % 2 != 0)
-            return Task.FromResult(CommandLine.Fail($"Option '{args[^1]}' needs a value."));
-        if (!flags.TryGetValue("socket", out var socket) || !flags.TryGetValue("user", out var user) || !flags.TryGetValue("python", out var python))
+        var parsed = Shape.Parse(args);
+        if (parsed.Value(Socket) is not { } socket || parsed.Value(User) is not { } user || parsed.Value(Python) is not { } python)
             return Task.FromResult(CommandLine.Fail("'kernel' needs --socket PATH --user NAME --python PATH (it is started by the web process)."));
-        var fraction = flags.TryGetValue("gpu-fraction", out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : 0;
-        var known = flags.TryGetValue("libpython", out var library)
-            ? new PythonInstallation(python, library, flags.GetValueOrDefault("python-version") ?? "", "", false)
+        var known = parsed.Value(Library) is { } library
+            ? new PythonInstallation(python, library, parsed.Value(PythonVersion) ?? "", "", false)
             : null;
         // The workspace, entered here rather than by the sandbox: bwrap would enter it as root without
         // the right to walk into another account's folder, before the ids change.
-        if (flags.TryGetValue("workdir", out var workdir))
+        if (parsed.Value(Workdir) is { } workdir)
         {
             try
             {
@@ -37,8 +39,8 @@ public static class KernelCommandEntry
                 return Task.FromResult(KernelWorker.StartFailure);
             }
         }
-        if (flags.TryGetValue("proxy-socket", out var proxy))
-            ProxyRelay.Start(proxy, int.Parse(flags.GetValueOrDefault("proxy-port") ?? "3128", CultureInfo.InvariantCulture));
-        return Task.FromResult(KernelWorker.Run(new WorkerArguments(socket, user, python, flags.GetValueOrDefault("nanochat"), fraction, known)));
+        if (parsed.Value(ProxySocket) is { } proxy)
+            ProxyRelay.Start(proxy, parsed.Given(ProxyPort) ? parsed.Value(ProxyPort) : 3128);
+        return Task.FromResult(KernelWorker.Run(new WorkerArguments(socket, user, python, parsed.Value(Nanochat), parsed.Value(GpuFraction), known)));
     }
 }

@@ -11,14 +11,16 @@ public static class RestoreCommand
 {
     public static int Run(string[] args)
     {
-        var options = new ApplianceOptions();
-        var dataGiven = args.Any(arg => arg == "--data" || arg.StartsWith("--data=", StringComparison.Ordinal));
-        var words = CommandLine.ParseCommon(args, options, "data");
-        if (words.Count != 1 || !dataGiven)
+        var shape = new CommandShape("restore", "Restores a backup into an empty data folder.", "data");
+        var file = shape.Argument<string[]>("FILE", "the backup archive", System.CommandLine.ArgumentArity.ZeroOrMore);
+        var parsed = shape.Parse(args);
+        // The folder is named on this command line, never taken from the environment: a restore must not land in a live one by accident.
+        if (parsed.Value(file) is not [var source] || !parsed.SettingFlags().ContainsKey("data"))
             return CommandLine.Fail("Use: NanoChat.Appliance restore FILE --data DIR (DIR new or empty).");
+        var options = parsed.Options();
         try
         {
-            BackupArchive.Restore(words[0], options.DataDirectory);
+            BackupArchive.Restore(source, options.DataDirectory);
             var database = new Database(options.DatabasePath);
             database.Initialize();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -28,7 +30,7 @@ public static class RestoreCommand
         {
             return CommandLine.Fail($"The restore failed: {error.Message}");
         }
-        Console.WriteLine($"Restored {Path.GetFullPath(words[0])} into {options.DataDirectoryFullPath} (integrity_check: ok).");
+        Console.WriteLine($"Restored {Path.GetFullPath(source)} into {options.DataDirectoryFullPath} (integrity_check: ok).");
         Console.WriteLine($"Start it with: NanoChat.Appliance serve --data {options.DataDirectoryFullPath}");
         return 0;
     }

@@ -3,13 +3,13 @@ namespace NanoChat.Appliance.Hosting;
 /// <summary>`serve`: validates the options and the data folder, then runs the web process.</summary>
 public static class ServeCommand
 {
+    /// <summary>Every appliance-wide setting is a flag of `serve`.</summary>
+    private static readonly CommandShape Shape =
+        new("serve", "Runs the web process.", [.. Settings.SettingsCatalog.All.Select(setting => setting.Name)]);
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new ApplianceOptions();
-        var words = CommandLine.ParseCommon(args, options, ["data", "urls", "python", "nanochat", "backup-dir", "backups-kept", "backup-hour", .. Kernels.KernelOptionsBinding.Flags, .. Kernels.KernelOptionsBinding.TextFlags]);
-        if (words.Count > 0)
-            return CommandLine.Fail($"'serve' takes no argument '{words[0]}'.");
-        Kernels.KernelOptionsBinding.Apply(options);
+        var options = Shape.Parse(args).Options();
         if (options.Validate() is { } problem)
             return CommandLine.Fail(problem);
         if (DataDirectory.Prepare(options) is { } folderProblem)

@@ -15,14 +15,15 @@ public static class ServiceCommand
 
     public static int Install(string[] args, TextWriter output)
     {
-        var dryRun = args.Contains("--dry-run");
-        var options = new ApplianceOptions { DataDirectory = SystemdUnit.DefaultDataDirectory, Urls = "http://0.0.0.0:80" };
-        var words = CommandLine.ParseCommon(args.Where(arg => arg != "--dry-run").ToArray(), options, "data", "urls", "user", "python", "nanochat");
-        if (words.Count > 0)
-            return CommandLine.Fail($"'install-service' takes no argument '{words[0]}'.");
+        var shape = new CommandShape("install-service", "Runs the appliance under systemd.", "data", "urls", "python", "nanochat");
+        var userOption = shape.Option<string>("user", $"the service's system account (default {SystemdUnit.DefaultUser})");
+        var dryRunOption = shape.Option<bool>("dry-run", "only print the unit");
+        var parsed = shape.Parse(args);
+        var dryRun = parsed.Value(dryRunOption);
+        var options = parsed.Options(new ApplianceOptions { DataDirectory = SystemdUnit.DefaultDataDirectory, Urls = "http://0.0.0.0:80" });
         if (options.Validate() is { } problem)
             return CommandLine.Fail(problem);
-        var user = options.Extra.GetValueOrDefault("user", SystemdUnit.DefaultUser);
+        var user = parsed.Value(userOption) ?? SystemdUnit.DefaultUser;
         if (Accounts.CredentialRules.CheckUsername(user) is not null || user.Contains('.'))
             return CommandLine.Fail($"'{user}' is not a usable system user name; use letters, digits, '-' and '_'.");
 

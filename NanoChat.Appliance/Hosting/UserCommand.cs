@@ -13,12 +13,14 @@ public static class UserCommand
 {
     public static int Run(string[] args)
     {
-        var options = new ApplianceOptions();
-        var words = CommandLine.ParseCommon(args, options, "data", "role");
-        if (words.Count != 2 || words[0] != "add")
+        var shape = new CommandShape("user", "Creates an account.", "data");
+        var roleOption = shape.Option<string>("role", "instructor or student (default student)");
+        var words = shape.Argument<string[]>("WORDS", "add NAME", System.CommandLine.ArgumentArity.ZeroOrMore);
+        var parsed = shape.Parse(args);
+        if (parsed.Value(words) is not ["add", var username])
             return CommandLine.Fail("Use: NanoChat.Appliance user add NAME [--role instructor|student] [--data DIR].");
-        var username = words[1];
-        var role = options.Extra.GetValueOrDefault("role", Roles.Student);
+        var options = parsed.Options();
+        var role = parsed.Value(roleOption) ?? Roles.Student;
         if (!Roles.IsValid(role))
             return CommandLine.Fail($"The role '{role}' is unknown; use instructor or student.");
         if (CredentialRules.CheckUsername(username) is { } nameProblem)
