@@ -1,6 +1,7 @@
 // Shared page behaviour: htmx, antiforgery header on htmx requests, idle sign-out for kiosks.
 import htmx from 'htmx.org';
 import './ipynb-upload.js';
+import { forgetDraftsOfOthers } from './notebook/drafts.js';
 
 window.htmx = htmx;
 // No eval-based features (hx-on, js: values): the CSP forbids inline script anyway.
@@ -48,6 +49,9 @@ document.addEventListener('click', (event) => {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// Kiosk privacy: notebook drafts kept while signed out belong to one user (notebook/drafts.js).
+if (document.body?.dataset.userId) forgetDraftsOfOthers(document.body.dataset.userId);
 
 // Kiosk idle sign-out: after N seconds without input, sign out and return to the sign-in page.
 const idleSeconds = Number(document.body?.dataset.idleSignoutSeconds ?? 0);
