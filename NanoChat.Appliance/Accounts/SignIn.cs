@@ -6,7 +6,7 @@ namespace NanoChat.Appliance.Accounts;
 /// Registration, sign-in and sign-out, shared by the JSON API and the pages so both follow the same
 /// rules: validation, the throttle, the first-user-is-instructor rule, the cookie, the stamp.
 /// </summary>
-public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService tokens, SessionTracker sessions, EventLog events, ILogger<SignIn> logger)
+public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService tokens, SessionTracker sessions, IEnumerable<ISignInListener> listeners, EventLog events, ILogger<SignIn> logger)
 {
     public const string WrongCredentials = "Wrong username or password.";
 
@@ -48,6 +48,8 @@ public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService
         var (token, _, sessionId) = tokens.Issue(user);
         sessions.Started(sessionId, user.Id, http.Request.Headers.UserAgent.ToString());
         SignInCookie.Append(http, token);
+        foreach (var listener in listeners)
+            listener.SignedIn(user.Id);
         logger.LogInformation("Signed in {Username} from {Address}", user.Username, address);
         events.SignedIn(user.Username, address);
         return new Outcome(User: user, Token: token);
@@ -60,6 +62,8 @@ public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService
         {
             users.RotateSecurityStamp(http.User.Id());
             sessions.EndAllOf(http.User.Id(), SessionTracker.Reasons.SignedOut);
+            foreach (var listener in listeners)
+                listener.SignedOutEverywhere(http.User.Id(), http.User.Username());
         }
         SignInCookie.Delete(http);
     }

@@ -47,6 +47,7 @@ public static partial class KernelsApi
         services.AddSingleton<KernelManager>();
         services.AddHostedService(provider => provider.GetRequiredService<KernelManager>());
         services.AddSingleton<Admin.IKernelControl, KernelConsoleControl>();
+        services.AddSingleton<Accounts.ISignInListener, KernelStopAfterSignOut>();
         return services;
     }
 
