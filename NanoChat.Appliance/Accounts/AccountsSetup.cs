@@ -57,8 +57,9 @@ public static class AccountsSetup
                         return Task.CompletedTask;
                     }
                     var sessionId = context.Principal?.FindFirst(JwtRegisteredClaimNames.Jti)?.Value;
-                    var verdict = sessionId is null ? SessionTracker.Verdict.Ended
-                        : context.HttpContext.RequestServices.GetRequiredService<SessionTracker>().Check(sessionId, userId);
+                    var tracker = context.HttpContext.RequestServices.GetRequiredService<SessionTracker>();
+                    var countsAsActivity = !SessionApi.IsStatusQuestion(context.Request);
+                    var verdict = sessionId is null ? SessionTracker.Verdict.Ended : tracker.Check(sessionId, userId, countsAsActivity);
                     if (verdict != SessionTracker.Verdict.Open)
                     {
                         context.HttpContext.Items[typeof(SessionTracker.Verdict)] = verdict;
@@ -67,6 +68,16 @@ public static class AccountsSetup
                     }
                     context.HttpContext.Items[typeof(User)] = user;
                     context.HttpContext.Items[SessionIdItem] = sessionId;
+                    if (countsAsActivity)
+                    {
+                        // An open stream (a cell's output, a chat reply) keeps the session from going idle.
+                        tracker.RequestStarted(sessionId!);
+                        context.HttpContext.Response.OnCompleted(() =>
+                        {
+                            tracker.RequestEnded(sessionId!);
+                            return Task.CompletedTask;
+                        });
+                    }
                     return Task.CompletedTask;
                 },
                 OnChallenge = async context =>

@@ -9,8 +9,11 @@ namespace NanoChat.Appliance.Accounts;
 /// lives in memory and goes to SQLite at most every <see cref="WriteInterval"/> per session, so a
 /// class clicking around costs a handful of writes a minute, not one per request. After a restart the
 /// stored value is at most that much older than the truth, which only shortens an idle session.
+/// A session is not idle while one of its requests is still open (a cell's output stream, a chat
+/// reply) or while the user's kernel runs a cell (<see cref="IUserActivity"/>); the idle time
+/// restarts when such a request ends.
 /// </summary>
-public sealed class SessionTracker(SessionStore store, ApplianceOptions options, TimeProvider clock)
+public sealed class SessionTracker(SessionStore store, ApplianceOptions options, TimeProvider clock, IEnumerable<IUserActivity> activity)
 {
     public static readonly TimeSpan WriteInterval = TimeSpan.FromSeconds(30);
 
@@ -27,6 +30,7 @@ public sealed class SessionTracker(SessionStore store, ApplianceOptions options,
         public long UserId { get; } = userId;
         public DateTimeOffset LastSeen { get; set; } = lastSeen;
         public DateTimeOffset Saved { get; set; } = lastSeen;
+        public int OpenRequests { get; set; }
     }
 
     // Open sessions only; an ended one is looked up in SQLite again (and refused) if it comes back.
@@ -50,8 +54,11 @@ public sealed class SessionTracker(SessionStore store, ApplianceOptions options,
         _open[sessionId] = new Entry(userId, now);
     }
 
-    /// <summary>Checks the session of a request and counts the request as activity when it is open.</summary>
-    public Verdict Check(string sessionId, long userId)
+    /// <summary>
+    /// Checks the session of a request and, when it is open and <paramref name="countsAsActivity"/>,
+    /// counts the request as activity (the page's "am I still signed in?" question does not).
+    /// </summary>
+    public Verdict Check(string sessionId, long userId, bool countsAsActivity = true)
     {
         var entry = Load(sessionId, userId);
         if (entry is null)
@@ -61,18 +68,58 @@ public sealed class SessionTracker(SessionStore store, ApplianceOptions options,
         {
             if (IdleLimit is { } limit && now - entry.LastSeen > limit)
             {
+                if (entry.OpenRequests > 0 || activity.Any(source => source.IsBusy(userId)))
+                {
+                    Touch(sessionId, entry, now);
+                    return Verdict.Open;
+                }
                 _open.TryRemove(sessionId, out _);
                 store.End(sessionId, now, Reasons.Idle, entry.LastSeen);
                 return Verdict.Idle;
             }
-            entry.LastSeen = now;
-            if (now - entry.Saved >= WriteInterval)
-            {
-                store.SaveLastSeen(sessionId, now);
-                entry.Saved = now;
-            }
+            if (countsAsActivity)
+                Touch(sessionId, entry, now);
         }
         return Verdict.Open;
+    }
+
+    /// <summary>Seconds the session has left before it counts as idle; null when idle sign-out is off or the session ended.</summary>
+    public double? IdleSecondsLeft(string sessionId)
+    {
+        if (IdleLimit is not { } limit || !_open.TryGetValue(sessionId, out var entry))
+            return null;
+        lock (entry)
+            return Math.Max(0, (limit - (clock.GetUtcNow() - entry.LastSeen)).TotalSeconds);
+    }
+
+    /// <summary>A request of the session begins; until it ends (a stream can last an hour) the session is not idle.</summary>
+    public void RequestStarted(string sessionId)
+    {
+        if (_open.TryGetValue(sessionId, out var entry))
+            lock (entry)
+                entry.OpenRequests++;
+    }
+
+    /// <summary>The request has ended: its end is activity, so the idle time counts from now.</summary>
+    public void RequestEnded(string sessionId)
+    {
+        if (!_open.TryGetValue(sessionId, out var entry))
+            return;
+        lock (entry)
+        {
+            entry.OpenRequests = Math.Max(0, entry.OpenRequests - 1);
+            Touch(sessionId, entry, clock.GetUtcNow());
+        }
+    }
+
+    private void Touch(string sessionId, Entry entry, DateTimeOffset now)
+    {
+        entry.LastSeen = now;
+        if (now - entry.Saved >= WriteInterval)
+        {
+            store.SaveLastSeen(sessionId, now);
+            entry.Saved = now;
+        }
     }
 
     /// <summary>Ends every open session of the user, in memory and in SQLite.</summary>

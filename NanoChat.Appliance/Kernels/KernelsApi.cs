@@ -48,6 +48,7 @@ public static partial class KernelsApi
         services.AddHostedService(provider => provider.GetRequiredService<KernelManager>());
         services.AddSingleton<Admin.IKernelControl, KernelConsoleControl>();
         services.AddSingleton<Accounts.ISignInListener, KernelStopAfterSignOut>();
+        services.AddSingleton<Accounts.IUserActivity, KernelActivity>();
         return services;
     }
 
