@@ -1,4 +1,5 @@
 using Stopwatch = System.Diagnostics.Stopwatch;
+using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Admin;
 using NanoChat.Appliance.Kernels;
 
@@ -69,5 +70,17 @@ public sealed class KernelStopAfterSignOutTests
         using var again = await session.Server.SignInAsync("ugo");
         await Task.Delay(TimeSpan.FromSeconds(3.5));
         Assert.Equal("42", (await session.RunAsync("x + 1", http: again.Http)).Result);
+    }
+
+    [Fact]
+    public async Task The_instructors_password_reset_stops_the_worker_too()
+    {
+        await using var session = await KernelSession.StartAsync(options => options.Kernels.SignOutStopGraceSeconds = 1, username: "vida");
+        Assert.Equal("ok", (await session.RunAsync("x = 1")).Status);
+        var pid = WorkerPid(session) ?? throw new InvalidOperationException("no worker");
+        using var instructor = await session.Server.SignUpAsync("reset-lead");
+        var users = session.Server.Services.GetRequiredService<UserStore>();
+        session.Server.Services.GetRequiredService<AccountAdmin>().ResetPassword(users.FindById(session.Student.Id)!, users.FindById(instructor.Id)!);
+        await WaitUntilGoneAsync(pid, 1 + 5);
     }
 }
