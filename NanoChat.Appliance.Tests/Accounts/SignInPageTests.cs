@@ -77,7 +77,7 @@ public sealed class SignInPageTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("walker");
 
         await page.WaitForURLAsync(url => url.Contains("/login?idle=1", StringComparison.Ordinal), new() { Timeout = 15_000 });
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("signed out after a while");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("signed out after 3 seconds without activity");
         await page.GotoAsync("/");
         Assert.Contains("/login", page.Url, StringComparison.Ordinal); // the session is really gone
     }

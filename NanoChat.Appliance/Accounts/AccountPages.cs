@@ -8,13 +8,13 @@ public static class AccountPages
 {
     public static WebApplication MapAccountPages(this WebApplication app)
     {
-        app.MapGet("/login", (HttpContext http, PageRenderer pages, UserStore users, string? returnUrl, string? idle) =>
+        app.MapGet("/login", (HttpContext http, PageRenderer pages, UserStore users, SessionTracker sessions, string? returnUrl, string? idle) =>
             pages.Page(http, "accounts/login.html", "Sign in", new
             {
                 ReturnUrl = SafeReturnUrl(returnUrl),
                 RegistrationOpen = users.RegistrationOpen,
                 FirstAccount = users.IsEmpty,
-                Notice = idle is null ? null : "You were signed out after a while without activity.",
+                Notice = idle is null ? null : $"You were signed out after {sessions.IdleLimitText} without activity.",
             })).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/login", async (HttpContext http, PageRenderer pages, SignIn signIn, UserStore users) =>

@@ -49,6 +49,7 @@ public static class AccountsApi
             return new RegistrationSetting(users.RegistrationOpen);
         });
 
+        app.MapSessionApi();
         app.MapAccountPages();
         return app;
     }

@@ -10,11 +10,15 @@ namespace NanoChat.Appliance.Accounts;
 /// <summary>
 /// Registers sign-in: password hashing, the throttle, tokens and JWT bearer authentication that reads
 /// the token from the Authorization header (scripts) or the HttpOnly cookie (pages), and checks the
-/// user's security stamp on every request so logout or disabling revokes every session at once.
+/// user's security stamp on every request so logout or disabling revokes every session at once, and the
+/// session record (<see cref="SessionTracker"/>) so an idle or ended session of one browser is refused.
 /// </summary>
 public static class AccountsSetup
 {
     public const string InstructorPolicy = "instructor";
+
+    /// <summary>HttpContext.Items key of the request's session id (the token's jti).</summary>
+    public const string SessionIdItem = "nanochat.session-id";
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, ApplianceOptions options)
     {
@@ -24,6 +28,8 @@ public static class AccountsSetup
         services.AddSingleton(SigningKey.LoadOrCreate(options.SigningKeyPath));
         services.AddSingleton<TokenService>();
         services.AddSingleton<SignIn>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionTracker>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((bearer, tokens) =>
@@ -46,13 +52,37 @@ public static class AccountsSetup
                     var id = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
                     var user = long.TryParse(id, out var userId) ? users.FindById(userId) : null;
                     if (user is null || user.Disabled || user.SecurityStamp != stamp)
+                    {
                         context.Fail("This sign-in was revoked.");
-                    else
-                        context.HttpContext.Items[typeof(User)] = user;
+                        return Task.CompletedTask;
+                    }
+                    var sessionId = context.Principal?.FindFirst(JwtRegisteredClaimNames.Jti)?.Value;
+                    var tracker = context.HttpContext.RequestServices.GetRequiredService<SessionTracker>();
+                    var countsAsActivity = !SessionApi.IsStatusQuestion(context.Request);
+                    var verdict = sessionId is null ? SessionTracker.Verdict.Ended : tracker.Check(sessionId, userId, countsAsActivity);
+                    if (verdict != SessionTracker.Verdict.Open)
+                    {
+                        context.HttpContext.Items[typeof(SessionTracker.Verdict)] = verdict;
+                        context.Fail(verdict == SessionTracker.Verdict.Idle ? "This session was idle too long." : "This session has ended.");
+                        return Task.CompletedTask;
+                    }
+                    context.HttpContext.Items[typeof(User)] = user;
+                    context.HttpContext.Items[SessionIdItem] = sessionId;
+                    if (countsAsActivity)
+                    {
+                        // An open stream (a cell's output, a chat reply) keeps the session from going idle.
+                        tracker.RequestStarted(sessionId!);
+                        context.HttpContext.Response.OnCompleted(() =>
+                        {
+                            tracker.RequestEnded(sessionId!);
+                            return Task.CompletedTask;
+                        });
+                    }
                     return Task.CompletedTask;
                 },
-                OnChallenge = context =>
+                OnChallenge = async context =>
                 {
+                    var idle = context.HttpContext.Items[typeof(SessionTracker.Verdict)] is SessionTracker.Verdict.Idle;
                     // Pages send the browser to the sign-in page; the API answers 401 problem details.
                     if (PageRequests.IsPage(context.Request))
                     {
@@ -60,7 +90,7 @@ public static class AccountsSetup
                         if (context.Request.Cookies.ContainsKey(SignInCookie.Name))
                             SignInCookie.Delete(context.HttpContext);
                         var returnUrl = Uri.EscapeDataString(context.Request.Path + context.Request.QueryString);
-                        var target = $"/login?returnUrl={returnUrl}";
+                        var target = idle ? $"/login?idle=1&returnUrl={returnUrl}" : $"/login?returnUrl={returnUrl}";
                         if (context.Request.IsHtmx())
                         {
                             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -71,7 +101,14 @@ public static class AccountsSetup
                             context.Response.Redirect(target);
                         }
                     }
-                    return Task.CompletedTask;
+                    else if (idle)
+                    {
+                        // Say why, so a script or the notebook page can tell the student.
+                        context.HandleResponse();
+                        var minutes = context.HttpContext.RequestServices.GetRequiredService<SessionTracker>().IdleLimitText;
+                        await Results.Problem(detail: $"You were signed out after {minutes} without activity; sign in again.",
+                            statusCode: StatusCodes.Status401Unauthorized, title: "Signed out.").ExecuteAsync(context.HttpContext);
+                    }
                 },
             };
         });

@@ -6,7 +6,7 @@ namespace NanoChat.Appliance.Accounts;
 /// Registration, sign-in and sign-out, shared by the JSON API and the pages so both follow the same
 /// rules: validation, the throttle, the first-user-is-instructor rule, the cookie, the stamp.
 /// </summary>
-public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService tokens, EventLog events, ILogger<SignIn> logger)
+public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService tokens, SessionTracker sessions, IEnumerable<ISignInListener> listeners, EventLog events, ILogger<SignIn> logger)
 {
     public const string WrongCredentials = "Wrong username or password.";
 
@@ -45,18 +45,26 @@ public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService
             return new Outcome(Error: WrongCredentials, Status: 401);
         }
         throttle.RecordSuccess(username);
-        var (token, expires) = tokens.Issue(user);
-        SignInCookie.Append(http, token, expires);
+        var (token, _, sessionId) = tokens.Issue(user);
+        sessions.Started(sessionId, user.Id, http.Request.Headers.UserAgent.ToString());
+        SignInCookie.Append(http, token);
+        foreach (var listener in listeners)
+            listener.SignedIn(user.Id);
         logger.LogInformation("Signed in {Username} from {Address}", user.Username, address);
         events.SignedIn(user.Username, address);
         return new Outcome(User: user, Token: token);
     }
 
-    /// <summary>Revokes every token of the user (new security stamp) and drops this browser's cookie.</summary>
+    /// <summary>Revokes every token of the user (new security stamp, every session record ended) and drops this browser's cookie.</summary>
     public void Logout(HttpContext http)
     {
         if (http.User.Identity?.IsAuthenticated == true)
+        {
             users.RotateSecurityStamp(http.User.Id());
+            sessions.EndAllOf(http.User.Id(), SessionTracker.Reasons.SignedOut);
+            foreach (var listener in listeners)
+                listener.SignedOutEverywhere(http.User.Id(), http.User.Username());
+        }
         SignInCookie.Delete(http);
     }
 

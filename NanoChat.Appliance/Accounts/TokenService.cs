@@ -7,7 +7,9 @@ namespace NanoChat.Appliance.Accounts;
 
 /// <summary>
 /// Issues the sign-in JWT (HS256 only) carrying the user id, name, role and security stamp.
-/// The same token goes into the HttpOnly cookie for pages and into the JSON answer for scripts.
+/// The same token goes into the HttpOnly cookie for pages and into the JSON answer for scripts. Its
+/// <c>jti</c> names the server-side session record (<see cref="SessionTracker"/>); the expiry is the
+/// absolute lifetime, the idle limit is the tracker's.
 /// </summary>
 public sealed class TokenService(SymmetricSecurityKey key, ApplianceOptions options, TimeProvider clock)
 {
@@ -18,9 +20,13 @@ public sealed class TokenService(SymmetricSecurityKey key, ApplianceOptions opti
 
     public SymmetricSecurityKey Key => key;
 
-    public (string Token, DateTimeOffset Expires) Issue(User user)
+    /// <summary>A token, when it expires at the latest, and its session id (the <c>jti</c>).</summary>
+    public sealed record Issued(string Token, DateTimeOffset Expires, string SessionId);
+
+    public Issued Issue(User user)
     {
         var now = clock.GetUtcNow();
+        var sessionId = Guid.NewGuid().ToString("N");
         var expires = now + options.TokenLifetime;
         var descriptor = new SecurityTokenDescriptor
         {
@@ -36,10 +42,10 @@ public sealed class TokenService(SymmetricSecurityKey key, ApplianceOptions opti
                 new Claim(JwtRegisteredClaimNames.Name, user.Username),
                 new Claim("role", user.Role),
                 new Claim(StampClaim, user.SecurityStamp),
-                new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+                new Claim(JwtRegisteredClaimNames.Jti, sessionId),
             ]),
         };
-        return (new JsonWebTokenHandler().CreateToken(descriptor), expires);
+        return new Issued(new JsonWebTokenHandler().CreateToken(descriptor), expires, sessionId);
     }
 
     public TokenValidationParameters ValidationParameters() => new()

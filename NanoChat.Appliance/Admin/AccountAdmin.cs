@@ -10,7 +10,8 @@ namespace NanoChat.Appliance.Admin;
 /// stopped), role change, and delete with the user's notebooks and workspace. An instructor cannot
 /// disable, demote or delete themselves (the box would lose its last way in). Every change is an event.
 /// </summary>
-public sealed class AccountAdmin(UserStore users, ApplianceOptions options, EventLog events, IEnumerable<IKernelControl> kernels, ILogger<AccountAdmin> logger)
+public sealed class AccountAdmin(UserStore users, ApplianceOptions options, EventLog events, IEnumerable<IKernelControl> kernels,
+    SessionTracker sessions, IEnumerable<ISignInListener> signInListeners, ILogger<AccountAdmin> logger)
 {
     private IKernelControl? Kernels => kernels.LastOrDefault();
 
@@ -53,6 +54,7 @@ public sealed class AccountAdmin(UserStore users, ApplianceOptions options, Even
     {
         var password = UserCommand.GeneratePassword();
         users.SetPassword(user.Id, password);
+        SignedOutEverywhere(user, "password reset");
         events.InstructorAction(actor.Username, user.Username, "reset the password");
         return password;
     }
@@ -60,7 +62,16 @@ public sealed class AccountAdmin(UserStore users, ApplianceOptions options, Even
     public void SetPassword(User user, string password, User actor)
     {
         users.SetPassword(user.Id, password);
+        SignedOutEverywhere(user, "password reset");
         events.InstructorAction(actor.Username, user.Username, "set a new password");
+    }
+
+    // The new stamp already refuses every token; end the session records too and let the kernel go.
+    private void SignedOutEverywhere(User user, string reason)
+    {
+        sessions.EndAllOf(user.Id, reason);
+        foreach (var listener in signInListeners)
+            listener.SignedOutEverywhere(user.Id, user.Username);
     }
 
     public async Task<string?> SetDisabledAsync(User user, bool disabled, User actor)

@@ -103,6 +103,10 @@ public sealed class KernelManager(KernelServices services, SandboxStatus sandbox
     public Task StopAsync(long userId, string reason) =>
         _kernels.TryGetValue(userId, out var kernel) ? kernel.StopAsync(reason, startAgain: false) : Task.CompletedTask;
 
+    /// <summary>A cell of the user runs or waits in the queue (one that only waits for input() does not count, as for the idle stop).</summary>
+    public bool IsRunningCode(long userId) =>
+        _kernels.TryGetValue(userId, out var kernel) && !kernel.IsIdle && !kernel.WaitsOnlyForInput;
+
     /// <summary>The users whose worker is running now (for the workspace watchdog).</summary>
     public IReadOnlyList<(long UserId, string Username)> Running() =>
         [.. _kernels.Values.Where(kernel => kernel.HasWorker).Select(kernel => (kernel.UserId, kernel.Username))];

@@ -24,6 +24,12 @@ public sealed class KernelOptions
     /// <summary>An idle worker (nothing running, nothing queued) is stopped after this many minutes; 0 = never.</summary>
     public double IdleCullMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// Seconds after a sign-out (or the instructor's password reset) before the user's worker is
+    /// stopped to free its memory; a sign-in again meanwhile keeps it. A running cell finishes first.
+    /// </summary>
+    public double SignOutStopGraceSeconds { get; set; } = 60;
+
     /// <summary>Seconds an interrupted cell gets to stop before its worker is killed.</summary>
     public double InterruptGraceSeconds { get; set; } = 5;
 
@@ -98,6 +104,8 @@ public sealed class KernelOptions
             return "The GPU memory fraction must be between 0 and 1.";
         if (IdleCullMinutes < 0)
             return "The kernel idle time must be 0 (never stop) or a number of minutes.";
+        if (SignOutStopGraceSeconds < 0)
+            return "The kernel stop after sign-out must be 0 (at once) or a number of seconds.";
         if (InterruptGraceSeconds <= 0 || StartTimeoutSeconds <= 0)
             return "The kernel interrupt grace and start timeout must be positive numbers of seconds.";
         if (MaxLogBytesPerUser < MaxLogBytesPerExecution)

@@ -47,6 +47,8 @@ public static partial class KernelsApi
         services.AddSingleton<KernelManager>();
         services.AddHostedService(provider => provider.GetRequiredService<KernelManager>());
         services.AddSingleton<Admin.IKernelControl, KernelConsoleControl>();
+        services.AddSingleton<Accounts.ISignInListener, KernelStopAfterSignOut>();
+        services.AddSingleton<Accounts.IUserActivity, KernelActivity>();
         return services;
     }
 

@@ -33,7 +33,7 @@ public static class AntiforgeryGuard
 
     public static IApplicationBuilder UseAntiforgeryGuard(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (NeedsCheck(context.Request))
+        if (NeedsCheck(context) && !SignedOutOnProtectedRoute(context))
         {
             var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(context))
@@ -47,12 +47,33 @@ public static class AntiforgeryGuard
         await next(context);
     });
 
-    private static bool NeedsCheck(HttpRequest request)
+    /// <summary>
+    /// A request whose sign-in ended (idle, signed out elsewhere) to a route that needs a user: the
+    /// authorization step refuses it with 401 before anything changes, which tells the page to offer
+    /// sign-in and keep its edits. Checking antiforgery first would answer 400 "reload the page",
+    /// and reloading loses what the student typed.
+    /// </summary>
+    private static bool SignedOutOnProtectedRoute(HttpContext context)
     {
+        if (context.User.Identity?.IsAuthenticated == true)
+            return false;
+        var metadata = context.GetEndpoint()?.Metadata;
+        return metadata?.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is not null
+            && metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null;
+    }
+
+    private static bool NeedsCheck(HttpContext context)
+    {
+        var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
             return false;
         if (request.Headers.ContainsKey("Authorization"))
             return false;
-        return request.Cookies.ContainsKey(SignInCookie.Name) || request.HasFormContentType;
+        if (request.HasFormContentType)
+            return true;
+        // A cookie that no longer signs anyone in lends the request no authority, so it is as
+        // anonymous as one without the cookie: the notebook page's inline sign-in (JSON, which a
+        // cross-site form cannot send) works although its token was made for the ended session.
+        return request.Cookies.ContainsKey(SignInCookie.Name) && context.User.Identity?.IsAuthenticated == true;
     }
 }

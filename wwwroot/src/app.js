@@ -1,6 +1,8 @@
 // Shared page behaviour: htmx, antiforgery header on htmx requests, idle sign-out for kiosks.
 import htmx from 'htmx.org';
 import './ipynb-upload.js';
+import { forgetDraftsOfOthers } from './notebook/drafts.js';
+import { watchIdleSignout } from './idle-signout.js';
 
 window.htmx = htmx;
 // No eval-based features (hx-on, js: values): the CSP forbids inline script anyway.
@@ -49,19 +51,10 @@ document.addEventListener('click', (event) => {
   }
 }, true);
 
-// Kiosk idle sign-out: after N seconds without input, sign out and return to the sign-in page.
-const idleSeconds = Number(document.body?.dataset.idleSignoutSeconds ?? 0);
-if (idleSeconds > 0 && document.body.dataset.signedIn === 'true') {
-  let timer;
-  const signOut = () => {
-    fetch('/logout', { method: 'POST', headers: { 'X-CSRF-TOKEN': antiforgeryToken() } })
-      .finally(() => { window.location.href = '/login?idle=1'; });
-  };
-  const reset = () => { clearTimeout(timer); timer = setTimeout(signOut, idleSeconds * 1000); };
-  for (const name of ['mousemove', 'keydown', 'pointerdown', 'scroll', 'touchstart']) {
-    window.addEventListener(name, reset, { passive: true });
-  }
-  reset();
-}
+// Kiosk privacy: notebook drafts kept while signed out belong to one user (notebook/drafts.js).
+if (document.body?.dataset.userId) forgetDraftsOfOthers(document.body.dataset.userId);
+
+// Kiosk idle sign-out: the server decides; this tab reports input and asks (idle-signout.js).
+watchIdleSignout(antiforgeryToken);
 
 export { htmx };

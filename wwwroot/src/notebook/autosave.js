@@ -1,7 +1,8 @@
 // Autosave with optimistic concurrency: ~2 s after the last change, on hiding the page, and on
 // leaving it (fetch keepalive), PUT the cells with the revision they were based on. Shows
 // Saved / Saving… / Unsaved changes / Offline. A 409 (another tab saved first) stops saving and
-// hands the choice to the page; nothing is ever overwritten silently.
+// hands the choice to the page; nothing is ever overwritten silently. A 401 (the sign-in ended)
+// stops saving and hands over to onSignedOut until resume() after the same user signed in again.
 import { api, ApiError } from './api.js';
 
 export const SAVE_DELAY_MS = 2000;
@@ -9,7 +10,7 @@ const RETRY_MS = 5000;
 const KEEPALIVE_LIMIT = 60_000; // bytes; browsers refuse larger keepalive bodies
 
 export class Autosave {
-  constructor({ notebookId, revision, indicator, collect, collectName, onConflict, onSaved }) {
+  constructor({ notebookId, revision, indicator, collect, collectName, onConflict, onSaved, onSignedOut }) {
     this.notebookId = notebookId;
     this.revision = revision;
     this.indicator = indicator;
@@ -17,6 +18,8 @@ export class Autosave {
     this.collectName = collectName ?? (() => undefined); // the notebook's name travels with its cells (rename)
     this.onConflict = onConflict;
     this.onSaved = onSaved;
+    this.onSignedOut = onSignedOut;
+    this.signedOut = false;
     this.version = 0; // bumped on every change
     this.savedVersion = 0;
     this.timer = 0;
@@ -39,12 +42,12 @@ export class Autosave {
 
   saveSoon(delay) {
     clearTimeout(this.timer);
-    if (this.dirty && !this.conflict && !this.disabled) this.timer = setTimeout(() => this.saveNow(), delay);
+    if (this.dirty && !this.conflict && !this.disabled && !this.signedOut) this.timer = setTimeout(() => this.saveNow(), delay);
   }
 
   async saveNow() {
     clearTimeout(this.timer);
-    if (!this.dirty || this.conflict || this.disabled) return;
+    if (!this.dirty || this.conflict || this.disabled || this.signedOut) return;
     if (this.inFlight) { await this.inFlight; return this.saveNow(); }
     const version = this.version;
     this.show('saving', 'Saving…');
@@ -60,6 +63,10 @@ export class Autosave {
           this.conflict = true;
           this.show('conflict', 'Not saved: changed elsewhere');
           this.onConflict(error.problem?.currentRevision);
+        } else if (error instanceof ApiError && error.status === 401) {
+          this.signedOut = true;
+          this.show('signed-out', 'Not saved: signed out');
+          this.onSignedOut?.();
         } else if (error instanceof ApiError) {
           this.show('error', `Not saved: ${error.message}`);
         } else {
@@ -75,13 +82,19 @@ export class Autosave {
 
   /** Last chance when the page goes away: a keepalive request outlives the page. */
   saveOnLeave() {
-    if (!this.dirty || this.conflict || this.disabled || this.inFlight) return;
+    if (!this.dirty || this.conflict || this.disabled || this.signedOut || this.inFlight) return;
     const body = JSON.stringify({ revision: this.revision, name: this.collectName(), cells: this.collect() });
     if (body.length > KEEPALIVE_LIMIT) return; // the visibilitychange save already ran
     fetch(`/api/notebooks/${this.notebookId}`, {
       method: 'PUT', keepalive: true, credentials: 'same-origin', body,
       headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': document.querySelector('meta[name="antiforgery-token"]')?.content ?? '' },
     }).catch(() => {});
+  }
+
+  /** Signed in again as the same user: save what was kept. */
+  resume() {
+    this.signedOut = false;
+    return this.saveNow();
   }
 
   /** After a restore or reload: start over from a known revision. */

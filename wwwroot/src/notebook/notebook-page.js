@@ -14,6 +14,7 @@ import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
 import { copyCell, cutCell, pasteCell, mergeWithBelow, splitAtCursor } from './cell-edits.js';
 import { failingCellLine, tracebackLines } from './traceback.js';
 import { NotebookTitle } from './notebook-title.js';
+import { SignedOutRecovery } from './signed-out.js';
 
 export class NotebookPage {
   constructor(root) {
@@ -43,8 +44,11 @@ export class NotebookPage {
       collect: () => this.cells.map((cell) => cell.toJSON()),
       collectName: () => this.name,
       onConflict: (current) => showConflict(this, current),
-      onSaved: (saved) => { this.root.dataset.revision = saved.revision; },
+      onSaved: (saved) => { this.root.dataset.revision = saved.revision; this.recovery?.saved(); },
+      onSignedOut: () => this.recovery.signedOut(),
     });
+    this.recovery = new SignedOutRecovery(this, { userId: document.body.dataset.userId, username: document.body.dataset.username });
+    await this.recovery.restoreDraft();
     this.kernel = new KernelBadge(this.root.querySelector('#kernel-badge'));
     this.kernel.start({ prewarm: this.root.dataset.startKernel === 'true' }); // the first Run should not wait for the kernel
     this.title = new NotebookTitle(this.root.querySelector('#notebook-title'), {
@@ -80,7 +84,7 @@ export class NotebookPage {
 
   indexOf(cell) { return this.cells.indexOf(cell); }
 
-  changed() { this.autosave?.changed(); }
+  changed() { this.autosave?.changed(); this.recovery?.changed(); }
 
   select(cell, { mode = this.mode, focus = true, scroll = true } = {}) {
     if (!cell) return;
