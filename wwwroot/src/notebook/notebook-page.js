@@ -82,6 +82,9 @@ export class NotebookPage {
 
   changed() { this.autosave?.changed(); }
 
+  // Live outputs must not push an edit's save back (a progress bar redraws ten times a second).
+  outputsChanged() { this.autosave?.outputsChanged(); }
+
   select(cell, { mode = this.mode, focus = true, scroll = true } = {}) {
     if (!cell) return;
     if (this.selected && this.selected !== cell) this.selected.element.classList.remove('selected');
@@ -247,6 +250,7 @@ export class NotebookPage {
     else if (event.type === 'connection') cell.setState('running', 'Reconnecting…');
     else if (event.type === 'stdout' || event.type === 'stderr' || event.type === 'display') { if (cell.state !== 'running') cell.setState('running'); }
     cell.outputs.push(event);
+    if (event.type !== 'status' && event.type !== 'connection' && event.type !== 'done') this.outputsChanged();
   }
 
   /** %load: the text becomes the running cell's source (replace) or a new code cell below it. */
@@ -265,7 +269,7 @@ export class NotebookPage {
     const seconds = done.durationMs != null ? ` in ${(done.durationMs / 1000).toFixed(done.durationMs < 10_000 ? 2 : 0)} s` : '';
     cell.setState(status === 'ok' ? 'done' : status, status === 'ok' ? `Done${seconds}` : '');
     if (status === 'error') this.#markFailingLine(cell);
-    this.changed();
+    this.autosave?.resultsChanged();
     return status;
   }
 
@@ -332,7 +336,9 @@ export class NotebookPage {
   updateDisplay(displayId, output) {
     let replaced = false;
     for (const cell of this.cells) replaced = cell.outputs.replaceDisplay(displayId, output) || replaced;
-    if (replaced) this.changed();
+    if (!replaced) return;
+    if (this.running.size > 0) this.outputsChanged(); // a bar redrawn while cells run
+    else this.autosave?.resultsChanged(); // a widget's callback: one answer to the student's click
   }
 
   /** The student's line for input() in a running cell; rejects with the server's sentence (e.g. 409). */
