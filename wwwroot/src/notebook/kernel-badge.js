@@ -53,6 +53,7 @@ export class KernelBadge {
   }
 
   show(kernel) {
+    this.last = kernel; // what a restart would lose is read from here
     const { state, text, reason } = describeKernel(kernel);
     this.element.dataset.state = state;
     this.element.textContent = text;

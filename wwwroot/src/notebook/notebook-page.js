@@ -14,6 +14,8 @@ import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
 import { copyCell, cutCell, pasteCell, mergeWithBelow, splitAtCursor } from './cell-edits.js';
 import { failingCellLine, tracebackLines } from './traceback.js';
 import { NotebookTitle } from './notebook-title.js';
+import { confirmAction } from './confirm.js';
+import { ClearUndo } from './undo-clear.js';
 
 export class NotebookPage {
   constructor(root) {
@@ -29,7 +31,11 @@ export class NotebookPage {
     this.deleted = [];
     this.runToken = 0; // bumped by interrupt/restart to stop Run all
     this.running = new Set();
+    this.undoSeq = 0; // orders deletes and clears, so Z undoes the latest of either
+    this.clears = new ClearUndo(this, root.querySelector('#notebook-toast'));
   }
+
+  nextUndoSeq() { return ++this.undoSeq; }
 
   async start() {
     const notebook = await api('GET', `/api/notebooks/${this.notebookId}`);
@@ -128,13 +134,19 @@ export class NotebookPage {
   remove(cell) {
     const index = this.indexOf(cell);
     if (index < 0) return;
-    this.deleted.push({ index, data: cell.toJSON() });
+    this.deleted.push({ index, data: cell.toJSON(), seq: this.nextUndoSeq() });
     cell.destroy();
     this.cells.splice(index, 1);
     if (this.cells.length === 0) this.insert(0, 'code', { focus: false });
     this.cells.forEach((c) => c.refreshLabel());
     this.select(this.cells[Math.min(index, this.cells.length - 1)], { mode: 'command' });
     this.changed();
+  }
+
+  /** Z: undoes the latest delete (or cut) or outputs clear, whichever came last. */
+  undo() {
+    if (this.clears.lastSeq > (this.deleted.at(-1)?.seq ?? 0)) return this.clears.undo();
+    return this.undoDelete();
   }
 
   undoDelete() {
@@ -190,7 +202,7 @@ export class NotebookPage {
       case 'insert-below': case 'add-code': return this.insert(index + 1, 'code');
       case 'add-markdown': return this.insert(index + 1, 'markdown');
       case 'delete': return this.remove(cell);
-      case 'undo-delete': return this.undoDelete();
+      case 'undo-delete': return this.undo();
       case 'copy': return copyCell(this, cell);
       case 'cut': return cutCell(this, cell);
       case 'paste-below': return pasteCell(this, 'below');
@@ -207,7 +219,8 @@ export class NotebookPage {
       case 'select-down': return this.select(this.cells[Math.min(this.cells.length - 1, index + 1)], { mode: 'command' });
       case 'interrupt': return this.interrupt();
       case 'restart': return this.restart();
-      case 'clear-outputs': return this.clearOutputs();
+      case 'clear-outputs': return this.clears.clear([cell], 'the outputs of this cell');
+      case 'clear-all-outputs': return this.clearAllOutputs();
       case 'help': return this.openDialog('#help-dialog');
       default: return undefined;
     }
@@ -314,6 +327,13 @@ export class NotebookPage {
   }
 
   async restart() {
+    const lost = this.kernel.last?.notebooksWithVariables ?? 0;
+    const sure = await confirmAction({
+      title: 'Restart the kernel?',
+      detail: `The variables of all notebooks in your kernel (${lost} open) are lost. Outputs and code stay.`,
+      action: 'Restart',
+    });
+    if (!sure) return;
     this.runToken++;
     const badge = this.root.querySelector('#kernel-badge');
     badge.dataset.state = 'starting';
@@ -322,14 +342,13 @@ export class NotebookPage {
     this.kernel.poll();
   }
 
-  clearOutputs() {
-    for (const cell of this.cells) {
-      if (cell.type !== 'code' || this.running.has(cell)) continue;
-      cell.outputs.clear();
-      cell.executionCount = null;
-      cell.setState('idle');
-    }
-    this.changed();
+  async clearAllOutputs() {
+    const sure = await confirmAction({
+      title: 'Clear all outputs?',
+      detail: 'The outputs of every cell in this notebook are cleared (you can undo it for a few seconds, or with Z).',
+      action: 'Clear all outputs',
+    });
+    if (sure) this.clears.clear(this.cells, 'all outputs');
   }
 
   /** update_display from a running cell: the output with that display id may be in any cell. */
