@@ -14,8 +14,9 @@ import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
 import { copyCell, cutCell, pasteCell, mergeWithBelow, splitAtCursor } from './cell-edits.js';
 import { failingCellLine, tracebackLines } from './traceback.js';
 import { NotebookTitle } from './notebook-title.js';
-import { confirmAction } from './confirm.js';
+import { interruptKernel, restartKernel, clearAllOutputs } from './kernel-actions.js';
 import { ClearUndo } from './undo-clear.js';
+import { KernelQueue } from './kernel-queue.js';
 
 export class NotebookPage {
   constructor(root) {
@@ -51,7 +52,8 @@ export class NotebookPage {
       onConflict: (current) => showConflict(this, current),
       onSaved: (saved) => { this.root.dataset.revision = saved.revision; },
     });
-    this.kernel = new KernelBadge(this.root.querySelector('#kernel-badge'));
+    this.queue = new KernelQueue(this, this.root.querySelector('[data-action="interrupt"]'));
+    this.kernel = new KernelBadge(this.root.querySelector('#kernel-badge'), { onStatus: (kernel) => this.queue.update(kernel) });
     this.kernel.start({ prewarm: this.root.dataset.startKernel === 'true' }); // the first Run should not wait for the kernel
     this.title = new NotebookTitle(this.root.querySelector('#notebook-title'), {
       name: () => this.name,
@@ -320,36 +322,11 @@ export class NotebookPage {
     }
   }
 
-  async interrupt() {
-    this.runToken++;
-    try { await api('POST', '/api/kernel/interrupt'); } catch (error) { this.showAlert(`Could not interrupt: ${error.message}`); }
-    this.kernel.poll();
-  }
+  interrupt() { return interruptKernel(this); }
 
-  async restart() {
-    const lost = this.kernel.last?.notebooksWithVariables ?? 0;
-    const sure = await confirmAction({
-      title: 'Restart the kernel?',
-      detail: `The variables of all notebooks in your kernel (${lost} open) are lost. Outputs and code stay.`,
-      action: 'Restart',
-    });
-    if (!sure) return;
-    this.runToken++;
-    const badge = this.root.querySelector('#kernel-badge');
-    badge.dataset.state = 'starting';
-    badge.textContent = 'Kernel: restarting…';
-    try { await api('POST', '/api/kernel/restart'); } catch (error) { this.showAlert(`Could not restart the kernel: ${error.message}`); }
-    this.kernel.poll();
-  }
+  restart() { return restartKernel(this); }
 
-  async clearAllOutputs() {
-    const sure = await confirmAction({
-      title: 'Clear all outputs?',
-      detail: 'The outputs of every cell in this notebook are cleared (you can undo it for a few seconds, or with Z).',
-      action: 'Clear all outputs',
-    });
-    if (sure) this.clears.clear(this.cells, 'all outputs');
-  }
+  clearAllOutputs() { return clearAllOutputs(this); }
 
   /** update_display from a running cell: the output with that display id may be in any cell. */
   updateDisplay(displayId, output) {
