@@ -3,7 +3,8 @@
 // Saved / Saving… / Unsaved changes / Offline. Outputs that change while a cell runs (a progress
 // bar redrawn ten times a second) never push an edit's save back: they are saved on their own,
 // at most OUTPUT_SAVE_INTERVAL_MS after they changed, and do not turn the badge to unsaved. A 409 (another tab saved first) stops saving and
-// hands the choice to the page; nothing is ever overwritten silently.
+// hands it to the page, which merges with `base` (the notebook as last loaded or saved here,
+// merge-on-conflict.js) or asks; nothing is ever overwritten silently.
 import { api, ApiError } from './api.js';
 
 export const SAVE_DELAY_MS = 2000;
@@ -12,9 +13,10 @@ const RETRY_MS = 5000;
 const KEEPALIVE_LIMIT = 60_000; // bytes; browsers refuse larger keepalive bodies
 
 export class Autosave {
-  constructor({ notebookId, revision, indicator, collect, collectName, onConflict, onSaved }) {
+  constructor({ notebookId, revision, base, indicator, collect, collectName, onConflict, onSaved }) {
     this.notebookId = notebookId;
     this.revision = revision;
+    this.base = base; // {name, cells} at `revision`, as the server returned them: a merge's common ancestor
     this.indicator = indicator;
     this.collect = collect;
     this.collectName = collectName ?? (() => undefined); // the notebook's name travels with its cells (rename)
@@ -88,6 +90,7 @@ export class Autosave {
       try {
         const saved = await api('PUT', `/api/notebooks/${this.notebookId}`, { revision: this.revision, name: this.collectName(), cells: this.collect() });
         this.revision = saved.revision;
+        this.base = { name: saved.name, cells: saved.cells };
         this.savedVersion = version;
         this.savedEditVersion = editVersion;
         this.onSaved?.(saved);
@@ -127,9 +130,18 @@ export class Autosave {
     }).catch(() => {});
   }
 
-  /** After a restore or reload: start over from a known revision. */
-  reset(revision) {
+  /** After a merge with another tab's save: based on theirs now, and the merged cells to save. */
+  resume(revision, base) {
     this.revision = revision;
+    this.base = base;
+    this.conflict = false;
+    this.changed();
+  }
+
+  /** After a restore or reload: start over from a known revision. */
+  reset(revision, base) {
+    this.revision = revision;
+    if (base) this.base = base;
     this.savedVersion = this.version;
     this.savedEditVersion = this.editVersion;
     this.conflict = false;

@@ -10,13 +10,14 @@ import { execute } from './runner.js';
 import { setWidgetHost } from './widgets.js';
 import { reattachExecutions } from './reattach.js';
 import { installCommandKeys, renderHelp } from './keyboard.js';
-import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
+import { showHistory, downloadExecutionLog } from './dialogs.js';
 import { copyCell, cutCell, pasteCell, mergeWithBelow, splitAtCursor } from './cell-edits.js';
 import { failingCellLine, tracebackLines } from './traceback.js';
 import { NotebookTitle } from './notebook-title.js';
 import { interruptKernel, restartKernel, clearAllOutputs } from './kernel-actions.js';
 import { ClearUndo } from './undo-clear.js';
 import { KernelQueue } from './kernel-queue.js';
+import { mergeOrAsk } from './merge-on-conflict.js';
 
 export class NotebookPage {
   constructor(root) {
@@ -46,10 +47,11 @@ export class NotebookPage {
     this.autosave = new Autosave({
       notebookId: this.notebookId,
       revision: notebook.revision,
+      base: { name: notebook.name, cells: notebook.cells },
       indicator: this.root.querySelector('#save-state'),
       collect: () => this.cells.map((cell) => cell.toJSON()),
       collectName: () => this.name,
-      onConflict: (current) => showConflict(this, current),
+      onConflict: (current) => mergeOrAsk(this, current),
       onSaved: (saved) => { this.root.dataset.revision = saved.revision; },
     });
     this.queue = new KernelQueue(this, this.root.querySelector('[data-action="interrupt"]'));
