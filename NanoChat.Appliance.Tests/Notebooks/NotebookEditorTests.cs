@@ -10,7 +10,7 @@ namespace NanoChat.Appliance.Tests.Notebooks;
 [Collection(BrowserCollection.Name)]
 public sealed class NotebookEditorTests(BrowserFixture browser)
 {
-    private static readonly string[] ToolbarNames = ["Run cell", "Run all", "Interrupt", "Restart kernel", "Add code cell", "Add markdown cell", "Delete cell", "Clear outputs"];
+    private static readonly string[] ToolbarNames = ["Run cell", "Run all", "Interrupt", "Restart kernel", "Add code cell", "Add markdown cell", "Delete cell", "Clear outputs", "Clear all outputs"];
 
     [BrowserFact]
     public async Task Editor_shows_cells_in_codemirror_with_the_named_toolbar()

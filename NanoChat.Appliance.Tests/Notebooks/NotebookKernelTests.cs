@@ -211,6 +211,7 @@ public sealed class NotebookKernelTests(BrowserFixture browser)
         Assert.Matches(@"Kernel: idle · [\d.]+ [KMG]B", await page.Locator("#kernel-badge").TextContentAsync());
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Restart kernel", Exact = true }).ClickAsync();
+        await page.Locator(".confirm-dialog").GetByRole(AriaRole.Button, new() { Name = "Restart", Exact = true }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('#kernel-badge').dataset.state === 'idle'", null, new() { Timeout = 60_000 });
         await Cell(page, 1).Locator(".prompt").ClickAsync();
         await RunSelectedCellAsync(page, 1, "error");

@@ -117,4 +117,4 @@ public sealed record QueuedExecution(long ExecutionId, long NotebookId, string? 
 /// <summary>A kernel as `GET /api/kernel` and the instructor console show it.</summary>
 public sealed record KernelSnapshot(long UserId, string Username, string State, int? Pid, DateTimeOffset? StartedAt, long? UptimeSeconds,
     double? RunningSeconds, int QueueLength, IReadOnlyList<QueuedExecution> Queue, long RssBytes, long GpuBytes, string? PythonVersion,
-    bool Sandboxed, IReadOnlyList<string> CgroupFolders, KernelLimits Limits, string? LastExitReason);
+    bool Sandboxed, IReadOnlyList<string> CgroupFolders, KernelLimits Limits, string? LastExitReason, int NotebooksWithVariables = 0, KernelRunningCell? Running = null);

@@ -153,8 +153,12 @@ public static partial class KernelsApi
                     record.FinishedAt,
                 })));
 
-        api.MapGet("/kernel", (HttpContext http, KernelManager kernels) =>
-            Results.Ok(kernels.Status(http.User.Id(), http.User.Username())));
+        // With the running cell's notebook and index: the page says what a queued cell waits for.
+        api.MapGet("/kernel", (HttpContext http, KernelManager kernels, NotebookStore notebooks) =>
+        {
+            var snapshot = kernels.Status(http.User.Id(), http.User.Username());
+            return Results.Ok(snapshot with { Running = KernelRunningCell.Of(snapshot, http.User.Id(), notebooks) });
+        });
 
         api.MapPost("/kernel/start", async (HttpContext http, KernelManager kernels) =>
         {

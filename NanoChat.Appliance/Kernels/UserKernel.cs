@@ -244,7 +244,7 @@ public sealed class UserKernel
                 worker is null ? null : (long)(now - worker.StartedAt).TotalSeconds,
                 _running?.StartedAt is { } started ? (now - started).TotalSeconds : null,
                 _queue.Count, queue, worker?.RssBytes ?? 0, worker?.GpuBytes ?? 0, worker?.Started.PythonVersion,
-                worker?.Process.Sandboxed ?? false, worker?.Process.Cgroup?.Folders ?? [], _services.Limits, _lastExitReason);
+                worker?.Process.Sandboxed ?? false, worker?.Process.Cgroup?.Folders ?? [], _services.Limits, _lastExitReason, worker?.NotebooksRun.Count ?? 0);
         }
     }
 
@@ -287,6 +287,7 @@ public sealed class UserKernel
         execution.Status = ExecutionStatus.Running;
         execution.Log.Append(Execution.Event("status", ("state", ExecutionStatus.Running)));
         worker.Current = execution;
+        if (execution.Namespace != KernelManager.ChatNamespace) worker.NotebooksRun.TryAdd(execution.NotebookId, true);
         await worker.SendAsync(new ExecuteCommand(execution.Key, execution.Namespace, execution.Code, execution.Silent));
         _ = MarkRunningUnlessQuickAsync(execution);
         if (await Task.WhenAny(execution.Finished, worker.Exited) != execution.Finished)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using NanoChat.Appliance.Kernels.Protocol;
 
@@ -42,6 +43,9 @@ public sealed class WorkerConnection : IAsyncDisposable
 
     /// <summary>The execution whose output is arriving now; set before its execute command is sent.</summary>
     public Execution? Current { get; set; }
+
+    /// <summary>The notebooks that ran code in this process: their variables are what a restart loses.</summary>
+    public ConcurrentDictionary<long, bool> NotebooksRun { get; } = new();
 
     /// <summary>Output and completion of the current execution are reported through this.</summary>
     public Action<Execution, KernelMessage>? OnMessage { get; set; }

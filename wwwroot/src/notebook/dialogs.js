@@ -73,7 +73,7 @@ async function restore(page, dialog, revision, button) {
     const old = await api('GET', `/api/notebooks/${page.notebookId}/revisions/${revision}`);
     const saved = await api('PUT', `/api/notebooks/${page.notebookId}`, { revision: page.autosave.revision, cells: old.cells });
     await page.showCells(saved.cells);
-    page.autosave.reset(saved.revision);
+    page.autosave.reset(saved.revision, { name: saved.name, cells: saved.cells });
     page.root.dataset.revision = saved.revision;
     dialog.close();
   } catch (error) {

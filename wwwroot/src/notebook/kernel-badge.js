@@ -24,8 +24,9 @@ export function describeKernel(kernel) {
 }
 
 export class KernelBadge {
-  constructor(element) {
+  constructor(element, { onStatus } = {}) {
     this.element = element;
+    this.onStatus = onStatus; // every answer also goes to the page (what a queued cell waits for)
     this.timer = 0;
     this.busyHint = false;
   }
@@ -53,6 +54,8 @@ export class KernelBadge {
   }
 
   show(kernel) {
+    this.last = kernel; // what a restart would lose is read from here
+    this.onStatus?.(kernel);
     const { state, text, reason } = describeKernel(kernel);
     this.element.dataset.state = state;
     this.element.textContent = text;

@@ -16,7 +16,7 @@ export const SHORTCUTS = [
     ['A', 'Insert a code cell above'],
     ['B', 'Insert a code cell below'],
     ['D, D', 'Delete the cell'],
-    ['Z', 'Undo the last cell deletion (or cut)'],
+    ['Z', 'Undo the last cell deletion (or cut) or outputs clear'],
     ['C', 'Copy the cell'],
     ['X', 'Cut the cell'],
     ['V / Shift+V', 'Paste the copied cell below / above'],

@@ -10,11 +10,15 @@ import { execute } from './runner.js';
 import { setWidgetHost } from './widgets.js';
 import { reattachExecutions } from './reattach.js';
 import { installCommandKeys, renderHelp } from './keyboard.js';
-import { showConflict, showHistory, downloadExecutionLog } from './dialogs.js';
+import { showHistory, downloadExecutionLog } from './dialogs.js';
 import { copyCell, cutCell, pasteCell, mergeWithBelow, splitAtCursor } from './cell-edits.js';
 import { failingCellLine, tracebackLines } from './traceback.js';
 import { NotebookTitle } from './notebook-title.js';
 import { SignedOutRecovery } from './signed-out.js';
+import { interruptKernel, restartKernel, clearAllOutputs } from './kernel-actions.js';
+import { ClearUndo } from './undo-clear.js';
+import { KernelQueue } from './kernel-queue.js';
+import { mergeOrAsk } from './merge-on-conflict.js';
 
 export class NotebookPage {
   constructor(root) {
@@ -30,7 +34,11 @@ export class NotebookPage {
     this.deleted = [];
     this.runToken = 0; // bumped by interrupt/restart to stop Run all
     this.running = new Set();
+    this.undoSeq = 0; // orders deletes and clears, so Z undoes the latest of either
+    this.clears = new ClearUndo(this, root.querySelector('#notebook-toast'));
   }
+
+  nextUndoSeq() { return ++this.undoSeq; }
 
   async start() {
     const notebook = await api('GET', `/api/notebooks/${this.notebookId}`);
@@ -40,16 +48,18 @@ export class NotebookPage {
     this.autosave = new Autosave({
       notebookId: this.notebookId,
       revision: notebook.revision,
+      base: { name: notebook.name, cells: notebook.cells },
       indicator: this.root.querySelector('#save-state'),
       collect: () => this.cells.map((cell) => cell.toJSON()),
       collectName: () => this.name,
-      onConflict: (current) => showConflict(this, current),
+      onConflict: (current) => mergeOrAsk(this, current),
       onSaved: (saved) => { this.root.dataset.revision = saved.revision; this.recovery?.saved(); },
       onSignedOut: () => this.recovery.signedOut(),
     });
     this.recovery = new SignedOutRecovery(this, { userId: document.body.dataset.userId, username: document.body.dataset.username });
     await this.recovery.restoreDraft();
-    this.kernel = new KernelBadge(this.root.querySelector('#kernel-badge'));
+    this.queue = new KernelQueue(this, this.root.querySelector('[data-action="interrupt"]'));
+    this.kernel = new KernelBadge(this.root.querySelector('#kernel-badge'), { onStatus: (kernel) => this.queue.update(kernel) });
     this.kernel.start({ prewarm: this.root.dataset.startKernel === 'true' }); // the first Run should not wait for the kernel
     this.title = new NotebookTitle(this.root.querySelector('#notebook-title'), {
       name: () => this.name,
@@ -85,6 +95,9 @@ export class NotebookPage {
   indexOf(cell) { return this.cells.indexOf(cell); }
 
   changed() { this.autosave?.changed(); this.recovery?.changed(); }
+
+  // Live outputs must not push an edit's save back (a progress bar redraws ten times a second).
+  outputsChanged() { this.autosave?.outputsChanged(); }
 
   select(cell, { mode = this.mode, focus = true, scroll = true } = {}) {
     if (!cell) return;
@@ -129,13 +142,19 @@ export class NotebookPage {
   remove(cell) {
     const index = this.indexOf(cell);
     if (index < 0) return;
-    this.deleted.push({ index, data: cell.toJSON() });
+    this.deleted.push({ index, data: cell.toJSON(), seq: this.nextUndoSeq() });
     cell.destroy();
     this.cells.splice(index, 1);
     if (this.cells.length === 0) this.insert(0, 'code', { focus: false });
     this.cells.forEach((c) => c.refreshLabel());
     this.select(this.cells[Math.min(index, this.cells.length - 1)], { mode: 'command' });
     this.changed();
+  }
+
+  /** Z: undoes the latest delete (or cut) or outputs clear, whichever came last. */
+  undo() {
+    if (this.clears.lastSeq > (this.deleted.at(-1)?.seq ?? 0)) return this.clears.undo();
+    return this.undoDelete();
   }
 
   undoDelete() {
@@ -191,7 +210,7 @@ export class NotebookPage {
       case 'insert-below': case 'add-code': return this.insert(index + 1, 'code');
       case 'add-markdown': return this.insert(index + 1, 'markdown');
       case 'delete': return this.remove(cell);
-      case 'undo-delete': return this.undoDelete();
+      case 'undo-delete': return this.undo();
       case 'copy': return copyCell(this, cell);
       case 'cut': return cutCell(this, cell);
       case 'paste-below': return pasteCell(this, 'below');
@@ -208,7 +227,8 @@ export class NotebookPage {
       case 'select-down': return this.select(this.cells[Math.min(this.cells.length - 1, index + 1)], { mode: 'command' });
       case 'interrupt': return this.interrupt();
       case 'restart': return this.restart();
-      case 'clear-outputs': return this.clearOutputs();
+      case 'clear-outputs': return this.clears.clear([cell], 'the outputs of this cell');
+      case 'clear-all-outputs': return this.clearAllOutputs();
       case 'help': return this.openDialog('#help-dialog');
       default: return undefined;
     }
@@ -251,6 +271,7 @@ export class NotebookPage {
     else if (event.type === 'connection') cell.setState('running', 'Reconnecting…');
     else if (event.type === 'stdout' || event.type === 'stderr' || event.type === 'display') { if (cell.state !== 'running') cell.setState('running'); }
     cell.outputs.push(event);
+    if (event.type !== 'status' && event.type !== 'connection' && event.type !== 'done') this.outputsChanged();
   }
 
   /** %load: the text becomes the running cell's source (replace) or a new code cell below it. */
@@ -269,7 +290,7 @@ export class NotebookPage {
     const seconds = done.durationMs != null ? ` in ${(done.durationMs / 1000).toFixed(done.durationMs < 10_000 ? 2 : 0)} s` : '';
     cell.setState(status === 'ok' ? 'done' : status, status === 'ok' ? `Done${seconds}` : '');
     if (status === 'error') this.#markFailingLine(cell);
-    this.changed();
+    this.autosave?.resultsChanged();
     return status;
   }
 
@@ -307,36 +328,19 @@ export class NotebookPage {
     }
   }
 
-  async interrupt() {
-    this.runToken++;
-    try { await api('POST', '/api/kernel/interrupt'); } catch (error) { this.showAlert(`Could not interrupt: ${error.message}`); }
-    this.kernel.poll();
-  }
+  interrupt() { return interruptKernel(this); }
 
-  async restart() {
-    this.runToken++;
-    const badge = this.root.querySelector('#kernel-badge');
-    badge.dataset.state = 'starting';
-    badge.textContent = 'Kernel: restarting…';
-    try { await api('POST', '/api/kernel/restart'); } catch (error) { this.showAlert(`Could not restart the kernel: ${error.message}`); }
-    this.kernel.poll();
-  }
+  restart() { return restartKernel(this); }
 
-  clearOutputs() {
-    for (const cell of this.cells) {
-      if (cell.type !== 'code' || this.running.has(cell)) continue;
-      cell.outputs.clear();
-      cell.executionCount = null;
-      cell.setState('idle');
-    }
-    this.changed();
-  }
+  clearAllOutputs() { return clearAllOutputs(this); }
 
   /** update_display from a running cell: the output with that display id may be in any cell. */
   updateDisplay(displayId, output) {
     let replaced = false;
     for (const cell of this.cells) replaced = cell.outputs.replaceDisplay(displayId, output) || replaced;
-    if (replaced) this.changed();
+    if (!replaced) return;
+    if (this.running.size > 0) this.outputsChanged(); // a bar redrawn while cells run
+    else this.autosave?.resultsChanged(); // a widget's callback: one answer to the student's click
   }
 
   /** The student's line for input() in a running cell; rejects with the server's sentence (e.g. 409). */

@@ -83,7 +83,7 @@ export class SignedOutRecovery {
     }
     this.active = false;
     this.dialog.close();
-    await this.page.autosave.resume();
+    await this.page.autosave.signedInAgain();
     this.saved();
   }
 
