@@ -21,6 +21,9 @@ public static class Problems
     public static IResult Unauthorized(string detail) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in.");
 
+    public static IResult UnsupportedMediaType(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The request is not valid.");
+
     public static IResult TooManyRequests(TimeSpan retryAfter, string detail) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts.",
             extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)Math.Ceiling(retryAfter.TotalSeconds) });
