@@ -26,6 +26,8 @@ public static class AccountPages
             var outcome = signIn.Login(http, form["username"], form["password"]);
             if (outcome.User is not null)
                 return Results.Redirect(returnUrl);
+            if (outcome.RetryAfter is { } wait)
+                Problems.SetRetryAfter(http.Response, wait);
             return pages.Page(http, "accounts/login.html", "Sign in", new
             {
                 ReturnUrl = returnUrl,

@@ -44,7 +44,7 @@ public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService
             events.FailedSignIn(username.Length <= CredentialRules.UsernameMaxLength ? username : username[..CredentialRules.UsernameMaxLength] + "…", address);
             return new Outcome(Error: WrongCredentials, Status: 401);
         }
-        throttle.RecordSuccess(username);
+        throttle.RecordSuccess(username, address);
         var (token, expires) = tokens.Issue(user);
         SignInCookie.Append(http, token, expires);
         logger.LogInformation("Signed in {Username} from {Address}", user.Username, address);
