@@ -21,7 +21,6 @@ public sealed class MarkdownRendering
         .UseEmphasisExtras()
         .UseMathematics()
         .UseAutoIdentifiers()
-        .DisableHtml()
         .Build();
 
     private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
@@ -53,16 +52,50 @@ public sealed class MarkdownRendering
         $"<div class=\"markdown-unrendered\"><p class=\"muted\">This markdown is shown as text: {HtmlEncoder.Default.Encode(why)}.</p>" +
         $"<pre>{HtmlEncoder.Default.Encode(markdown)}</pre></div>";
 
+    /// <summary>
+    /// Raw HTML in markdown renders as Jupyter shows it (b, kbd, br, details/summary, alert divs,
+    /// images), through this one sanitizer: no script, style, iframe, form controls or event
+    /// handlers; javascript: URLs go; images only from this origin or data:, so a notebook cannot
+    /// make the reader's browser fetch from elsewhere.
+    /// </summary>
     private static HtmlSanitizer CreateSanitizer()
     {
         var sanitizer = new HtmlSanitizer();
         sanitizer.AllowedAttributes.Add("class");
         sanitizer.AllowedAttributes.Add("id");
         sanitizer.AllowedSchemes.Remove("javascript");
-        sanitizer.AllowedTags.Add("input"); // task-list checkboxes
+        foreach (var tag in new[] { "form", "button", "select", "option", "optgroup", "textarea", "fieldset", "legend", "label", "style", "iframe", "frame", "object", "embed" })
+            sanitizer.AllowedTags.Remove(tag);
+        foreach (var tag in new[] { "details", "summary", "kbd" })
+            sanitizer.AllowedTags.Add(tag);
+        sanitizer.AllowedTags.Add("input"); // task-list checkboxes, nothing else (see RemovingTag below)
         sanitizer.AllowedAttributes.Add("checked");
         sanitizer.AllowedAttributes.Add("disabled");
         sanitizer.AllowedAttributes.Add("type");
+        sanitizer.AllowedAttributes.Add("open");
+        sanitizer.PostProcessNode += (_, e) =>
+        {
+            if (e.Node is AngleSharp.Dom.IElement { LocalName: "input" } input && input.GetAttribute("type") != "checkbox")
+                input.Remove();
+        };
+        sanitizer.FilterUrl += (_, e) =>
+        {
+            if (e.Tag.LocalName != "img")
+                return;
+            var url = e.OriginalUrl.Trim();
+            e.SanitizedUrl = url.StartsWith("data:image/", StringComparison.OrdinalIgnoreCase) || IsSameOrigin(url) ? url : null;
+        };
         return sanitizer;
+    }
+
+    /// <summary>A path on this origin: no scheme, no host (browsers read "\\" as "//").</summary>
+    private static bool IsSameOrigin(string url)
+    {
+        var normalised = url.Replace("\t", "").Replace("\n", "").Replace("\r", "").Replace('\\', '/'); // as the browser reads it
+        if (normalised.StartsWith("//", StringComparison.Ordinal))
+            return false;
+        var colon = normalised.IndexOf(':');
+        var slash = normalised.IndexOfAny(['/', '?', '#']);
+        return colon < 0 || (slash >= 0 && slash < colon);
     }
 }
