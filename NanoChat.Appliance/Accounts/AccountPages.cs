@@ -19,11 +19,15 @@ public static class AccountPages
 
         app.MapPost("/login", async (HttpContext http, PageRenderer pages, SignIn signIn, UserStore users) =>
         {
+            if (!http.Request.HasFormContentType)
+                return Problems.UnsupportedMediaType("The sign-in page takes a form post; scripts sign in at /api/auth/login.");
             var form = await http.Request.ReadFormAsync();
             var returnUrl = SafeReturnUrl(form["returnUrl"]);
             var outcome = signIn.Login(http, form["username"], form["password"]);
             if (outcome.User is not null)
                 return Results.Redirect(returnUrl);
+            if (outcome.RetryAfter is { } wait)
+                Problems.SetRetryAfter(http.Response, wait);
             return pages.Page(http, "accounts/login.html", "Sign in", new
             {
                 ReturnUrl = returnUrl,
@@ -64,10 +68,6 @@ public static class AccountPages
         return app;
     }
 
-    /// <summary>Only paths on this site: "/x" yes; "//evil", "/\\evil", "http://…" no (open redirect).</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.Contains('\n') && !returnUrl.Contains('\r')
-            ? returnUrl
-            : "/";
+    /// <summary>Only paths on this site, ready for a Location header; anything else is "/" (see <see cref="ReturnUrl"/>).</summary>
+    public static string SafeReturnUrl(string? returnUrl) => ReturnUrl.Safe(returnUrl);
 }

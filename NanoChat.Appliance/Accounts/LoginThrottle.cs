@@ -7,6 +7,10 @@ namespace NanoChat.Appliance.Accounts;
 /// address within <see cref="Window"/>, further attempts get 429 until the lock clears by itself.
 /// Unknown usernames count exactly like known ones. In memory: a restart clears it, which is fine
 /// for a lock measured in minutes. Singleton.
+/// The account lock counts only attempts from addresses that never signed in to the account
+/// (<see cref="KnownAddresses"/>): a classmate guessing from another machine locks only guesses
+/// from machines like theirs, and the owner at their usual machine still gets in. Attempts from a
+/// known address have a lock of their own per account and address.
 /// </summary>
 public sealed class LoginThrottle(TimeProvider clock)
 {
@@ -23,16 +27,27 @@ public sealed class LoginThrottle(TimeProvider clock)
     }
 
     private readonly ConcurrentDictionary<string, Counter> _counters = new();
+    private readonly KnownAddresses _known = new();
 
-    private static string AccountKey(string username) => "user:" + username.ToUpperInvariant();
+    private static string AccountKey(string username) => "user:" + Name(username);
     private static string AddressKey(string address) => "addr:" + address;
+    private static string KnownPairKey(string username, string address) => "known:" + address + " " + Name(username);
+
+    // No account has a longer name, so a cut keeps every real one apart while a megabyte of
+    // "username" costs a few bytes of table, not a megabyte.
+    private static string Name(string username) =>
+        (username.Length > CredentialRules.UsernameMaxLength ? username[..(CredentialRules.UsernameMaxLength + 1)] : username).ToUpperInvariant();
+
+    // The counter this attempt counts against for its account.
+    private string AccountCounterKey(string username, string address) =>
+        _known.Contains(username, address) ? KnownPairKey(username, address) : AccountKey(username);
 
     /// <summary>Time left on the lock for this username or address, or null when attempts are allowed.</summary>
     public TimeSpan? LockedFor(string username, string address)
     {
         var now = clock.GetUtcNow();
         TimeSpan? longest = null;
-        foreach (var key in new[] { AccountKey(username), AddressKey(address) })
+        foreach (var key in new[] { AccountCounterKey(username, address), AddressKey(address) })
         {
             if (_counters.TryGetValue(key, out var counter))
             {
@@ -48,12 +63,20 @@ public sealed class LoginThrottle(TimeProvider clock)
 
     public void RecordFailure(string username, string address)
     {
-        Count(AccountKey(username), MaxFailures);
+        Count(AccountCounterKey(username, address), MaxFailures);
         Count(AddressKey(address), MaxFailuresPerAddress);
         Prune();
     }
 
-    public void RecordSuccess(string username) => _counters.TryRemove(AccountKey(username), out _);
+    /// <summary>
+    /// Clears the counter this attempt counted against, and remembers the address. A sign-in from a
+    /// known address leaves the other machines' lock alone: it says nothing about who is guessing there.
+    /// </summary>
+    public void RecordSuccess(string username, string address)
+    {
+        _counters.TryRemove(AccountCounterKey(username, address), out _);
+        _known.Remember(username, address);
+    }
 
     private void Count(string key, int limit)
     {

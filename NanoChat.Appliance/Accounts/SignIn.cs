@@ -44,7 +44,7 @@ public sealed class SignIn(UserStore users, LoginThrottle throttle, TokenService
             events.FailedSignIn(username.Length <= CredentialRules.UsernameMaxLength ? username : username[..CredentialRules.UsernameMaxLength] + "…", address);
             return new Outcome(Error: WrongCredentials, Status: 401);
         }
-        throttle.RecordSuccess(username);
+        throttle.RecordSuccess(username, address);
         var (token, _, sessionId) = tokens.Issue(user);
         sessions.Started(sessionId, user.Id, http.Request.Headers.UserAgent.ToString());
         SignInCookie.Append(http, token);

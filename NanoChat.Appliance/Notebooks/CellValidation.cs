@@ -1,8 +1,11 @@
+using System.Text.Json.Nodes;
+
 namespace NanoChat.Appliance.Notebooks;
 
 /// <summary>
 /// Checks cells before anything is written, so a bad save changes nothing: known types, unique
-/// non-empty ids, bounded counts and sizes. Missing ids are filled in (scripts may omit them).
+/// non-empty ids, bounded counts and sizes, outputs that nbformat's output schema accepts. Missing
+/// ids are filled in (scripts may omit them).
 /// </summary>
 public static class CellValidation
 {
@@ -34,6 +37,8 @@ public static class CellValidation
                 return (null, $"Cell {index} has an id longer than {MaxIdLength} characters.");
             if (!seen.Add(id))
                 return (null, $"Cell {index} repeats the id '{id}'.");
+            if (cell.Type == "code" && OutputProblem(cell.Outputs) is { } output)
+                return (null, $"Cell {index}, output {output.Index}: the output {output.Problem}");
             result.Add(cell with
             {
                 Id = id,
@@ -42,6 +47,16 @@ public static class CellValidation
             });
         }
         return (result, null);
+    }
+
+    private static (int Index, string Problem)? OutputProblem(JsonArray? outputs)
+    {
+        for (var index = 0; index < (outputs?.Count ?? 0); index++)
+        {
+            if (OutputValidation.Problem(outputs![index]) is { } problem)
+                return (index, problem);
+        }
+        return null;
     }
 
     public static string NewId() => Guid.NewGuid().ToString("N")[..12];

@@ -1,4 +1,5 @@
 using System.Text;
+using NanoChat.Appliance.Accounts;
 using NanoChat.Appliance.Web;
 
 namespace NanoChat.Appliance.Notebooks;
@@ -19,6 +20,9 @@ public static class EditorSupport
     public const int MaxMarkdownCells = 2_000;
     public const int MaxMarkdownChars = 1_000_000;
 
+    /// <summary>Characters per markdown request, all cells together.</summary>
+    public const int MaxMarkdownRequestChars = 2_000_000;
+
     /// <summary>The output frame's policy: inline script is the point of it; nothing may be fetched.</summary>
     public const string OutputFrameSecurityPolicy =
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
@@ -26,14 +30,20 @@ public static class EditorSupport
 
     public static WebApplication MapEditorSupport(this WebApplication app)
     {
-        app.MapPost("/api/markdown", (MarkdownRequest request, MarkdownRendering markdown) =>
+        app.MapPost("/api/markdown", async (MarkdownRequest request, HttpContext http, MarkdownBatches batches) =>
         {
             var sources = request.Sources ?? [];
             if (sources.Count > MaxMarkdownCells)
                 return Problems.BadRequest($"At most {MaxMarkdownCells:N0} markdown cells per request.");
             if (sources.Any(source => source?.Length > MaxMarkdownChars))
                 return Problems.BadRequest($"A markdown cell may hold at most {MaxMarkdownChars:N0} characters.");
-            return Results.Ok(new { html = sources.Select(source => markdown.ToSafeHtml(source ?? "")).ToList() });
+            if (sources.Sum(source => (long)(source?.Length ?? 0)) > MaxMarkdownRequestChars)
+                return Results.Problem(detail: $"One request renders at most {MaxMarkdownRequestChars:N0} characters of markdown.",
+                    statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too much markdown at once.");
+            var html = await batches.RenderAsync(http.User.Id(), sources, http.RequestAborted);
+            return html is null
+                ? Problems.TooManyRequests(MarkdownBatches.SlotWait, "Your previous markdown is still being rendered; try again in a moment.", "Markdown is still rendering.")
+                : Results.Ok(new { html });
         }).RequireAuthorization().WithTags("Notebooks");
 
         app.MapGet("/output-frame", (HttpContext http) =>

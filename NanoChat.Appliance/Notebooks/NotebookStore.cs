@@ -18,7 +18,7 @@ public sealed class NotebookStore(Database database, ApplianceOptions options)
 
     public static string SerializeCells(IReadOnlyList<Cell> cells) => JsonSerializer.Serialize(cells, Json);
 
-    public static List<Cell> DeserializeCells(string json) => JsonSerializer.Deserialize<List<Cell>>(json, Json) ?? [];
+    public static List<Cell> DeserializeCells(string json) => StoredCellJson.Deserialize(json);
 
     private static Notebook Map(SqliteDataReader reader) => new(
         reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.ReadTime(4),

@@ -19,6 +19,7 @@ public static class NotebooksApi
     {
         services.AddSingleton<NotebookStore>();
         services.AddSingleton<MarkdownRendering>();
+        services.AddSingleton<MarkdownBatches>();
         return services;
     }
 

@@ -73,6 +73,8 @@ public sealed class ApplianceExceptionHandler(IProblemDetailsService problems, I
             (400, "The request is not valid.", $"The JSON body could not be read: {json.Message}"),
         BadHttpRequestException bad =>
             (bad.StatusCode, "The request is not valid.", bad.Message),
+        _ when FindFormError(exception) is { } form =>
+            (400, "The request is not valid.", $"The form could not be read: {form.Message}"),
         SqliteException { SqliteErrorCode: 8 /* READONLY */ } =>
             (503, "Storage is read-only.", "The database file is read-only, so nothing was saved; ask the instructor to check the data folder."),
         SqliteException { SqliteErrorCode: 5 or 6 /* BUSY, LOCKED */ } =>
@@ -81,6 +83,19 @@ public sealed class ApplianceExceptionHandler(IProblemDetailsService problems, I
             (503, "Storage is full.", "The disk holding the database is full, so nothing was saved."),
         _ => (500, "Something went wrong.", "The appliance hit an unexpected error; it was logged."),
     };
+
+    // ASP.NET's form reader throws InvalidDataException for a form it refuses (a NUL in a value, too
+    // many fields, a value too long), directly or inside the antiforgery check that read it first.
+    // That is the client's mistake, not ours; our own InvalidDataExceptions (backups) stay 500.
+    private static InvalidDataException? FindFormError(Exception exception)
+    {
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is InvalidDataException { Source: "Microsoft.AspNetCore.WebUtilities" or "Microsoft.AspNetCore.Http" } form)
+                return form;
+        }
+        return null;
+    }
 
     private static JsonException? FindJsonError(Exception exception)
     {

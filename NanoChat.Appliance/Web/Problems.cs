@@ -21,7 +21,26 @@ public static class Problems
     public static IResult Unauthorized(string detail) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in.");
 
-    public static IResult TooManyRequests(TimeSpan retryAfter, string detail) =>
-        Results.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts.",
-            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)Math.Ceiling(retryAfter.TotalSeconds) });
+    public static IResult UnsupportedMediaType(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The request is not valid.");
+
+    /// <summary>429 with the wait in the Retry-After header (what clients and proxies read) and in the body.</summary>
+    public static IResult TooManyRequests(TimeSpan retryAfter, string detail, string title = "Too many attempts.") =>
+        new WithRetryAfter(retryAfter, Results.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: title,
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = RetryAfterSeconds(retryAfter) }));
+
+    /// <summary>Whole seconds, rounded up and at least one, as Retry-After wants them.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    public static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = RetryAfterSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class WithRetryAfter(TimeSpan wait, IResult problem) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            SetRetryAfter(httpContext.Response, wait);
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }
