@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using NanoChat.Appliance.Kernels.Protocol;
 
 namespace NanoChat.Appliance.Kernels;
@@ -381,41 +380,16 @@ public sealed class UserKernel
     {
         switch (message)
         {
-            case StreamNotification stream:
-                execution.Log.Append(Execution.Event(stream.Name == "stderr" ? "stderr" : "stdout", ("text", stream.Text)));
-                break;
-            case DisplayNotification display:
-                var shown = Execution.Event("display", ("outputType", display.OutputType), ("data", display.Data), ("metadata", display.Metadata));
-                if (display.DisplayId is { } displayId)
-                    shown["displayId"] = displayId;
-                execution.Log.Append(shown);
-                break;
-            case UpdateDisplayNotification update:
-                execution.Log.Append(Execution.Event("update_display", ("outputType", update.OutputType), ("data", update.Data), ("metadata", update.Metadata), ("displayId", update.DisplayId)));
-                break;
-            case InputRequestNotification input:
+            case InputRequestNotification:
                 execution.MarkAwaitingInput(); // first: a page may answer as soon as the event is in the log
                 lock (_lock)
                     LastActivity = DateTimeOffset.UtcNow; // the idle clock of an unanswered question starts now
-                execution.Log.Append(input.Password
-                    ? Execution.Event("input_request", ("prompt", input.Prompt), ("password", true))
-                    : Execution.Event("input_request", ("prompt", input.Prompt)));
-                break;
-            case ClearOutputNotification clear:
-                execution.Log.Append(Execution.Event("clear_output", ("wait", clear.Wait)));
-                break;
-            case SetNextInputNotification next:
-                execution.Log.Append(Execution.Event("set_next_input", ("text", next.Text), ("replace", next.Replace)));
-                break;
-            case ErrorNotification error:
-                execution.Log.Append(Execution.Event("error", ("ename", error.Ename), ("evalue", error.Evalue),
-                    ("traceback", new JsonArray([.. error.Traceback.Select(line => (JsonNode?)JsonValue.Create(line))]))));
                 break;
             case DoneNotification done:
                 _services.Finish(execution, done.Status, done.ExecutionCount, done.DurationMs, null);
-                break;
-            default:
-                break;
+                return;
         }
+        if (WorkerEvents.ToLogEvent(message) is { } logged)
+            execution.Log.Append(logged);
     }
 }

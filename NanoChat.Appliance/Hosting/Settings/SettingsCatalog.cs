@@ -24,6 +24,7 @@ public static class SettingsCatalog
         Setting.Number("kernel-cpus", "N", "CPU cores one kernel may use", (o, v) => o.Kernels.CpuCores = v),
         Setting.Number("kernel-idle-minutes", "MINUTES", "stop a kernel after this long without a cell", (o, v) => o.Kernels.IdleCullMinutes = v),
         Setting.Number("kernel-interrupt-grace-seconds", "SECONDS", "how long an interrupt waits before the kernel is restarted", (o, v) => o.Kernels.InterruptGraceSeconds = v),
+        Setting.Number("kernel-signout-stop-seconds", "SECONDS", "stop a student's kernel this long after they sign out (a running cell ends first)", (o, v) => o.Kernels.SignOutStopGraceSeconds = v),
         Setting.Number("kernel-gpu-fraction", "F", "share of the GPU's memory one kernel may hold (0 to 1)", (o, v) => o.Kernels.GpuMemoryFraction = v),
         Setting.Text("kernel-user", "NAME", "the unprivileged account kernels run as under a root appliance", (o, v) => o.Kernels.KernelUserName = v),
         Setting.Number("workspace-quota-gb", "GB", "disk one student's workspace may fill (0: the free disk shared by the seats)", (o, v) => o.Kernels.WorkspaceQuotaBytes = (long)(v * Gibibyte)),
