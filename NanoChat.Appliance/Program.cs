@@ -43,6 +43,7 @@ public partial class Program
 
         var app = builder.Build();
         app.UseSecurityHeaders();                      // CSP and friends on every response, errors too
+        app.UseMemoryGiveBack();                       // after a large save, memory goes back to the box
         app.UseErrorHandling();
         app.UseEmbeddedStaticAssets();                 // /assets from the embedded wwwroot bundle
         app.UseAuthentication();

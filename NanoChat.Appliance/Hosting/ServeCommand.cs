@@ -15,6 +15,7 @@ public static class ServeCommand
         if (DataDirectory.Prepare(options) is { } folderProblem)
             return CommandLine.Fail(folderProblem);
 
+        Web.MemoryGiveBack.FixNativeThreshold();
         WebApplication app;
         try
         {

@@ -18,9 +18,13 @@ public static class StoredCellJson
     };
 
     /// <summary>Cells as stored, with outputs nbformat would refuse turned into notes.</summary>
-    public static List<Cell> Deserialize(string json)
+    public static List<Cell> Deserialize(string json) => Repair(JsonSerializer.Deserialize<List<Cell>>(json, Options) ?? []);
+
+    /// <summary>The same from UTF-8 bytes (as SQLite hands them over).</summary>
+    public static List<Cell> Deserialize(ReadOnlySpan<byte> utf8Json) => Repair(JsonSerializer.Deserialize<List<Cell>>(utf8Json, Options) ?? []);
+
+    private static List<Cell> Repair(List<Cell> cells)
     {
-        var cells = JsonSerializer.Deserialize<List<Cell>>(json, Options) ?? [];
         for (var index = 0; index < cells.Count; index++)
         {
             if (cells[index].Outputs is { } outputs && OutputValidation.Repaired(outputs) is var repaired && !ReferenceEquals(repaired, outputs))
